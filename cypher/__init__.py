@@ -1,0 +1,1 @@
+"""Data package: every Cypher statement kg runs, as .cypher files (read through kg.resources)."""

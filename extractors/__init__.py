@@ -1,0 +1,1 @@
+"""Extractors: one module per extractor behind one protocol (installed as ``kg.extractors``)."""

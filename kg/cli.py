@@ -1,0 +1,163 @@
+"""The ``kg`` command line: argument handling only; the work is done by library calls.
+
+Errors are one sentence and a non-zero exit code (see :mod:`kg.errors`); ``--debug``
+shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import InputError, KGError
+from .inputs import FileFailure, expand_paths
+from .parser import parse_path, read_manifest
+from .types import Issue
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class KGException(click.ClickException):
+    """A :class:`KGError` as the CLI shows it: ``Error: <sentence>`` and the error's exit code."""
+
+    def __init__(self, error: KGError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class KGGroup(click.Group):
+    """Maps library errors to one-line CLI errors, unless ``--debug`` is on."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise KGException(exc) from exc
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Build a knowledge graph from Chinese health-policy digest issues."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def input_options(func: F) -> F:
+    """PATH... plus the options that say how to date and name the issues."""
+    func = click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")(func)
+    func = click.option(
+        "--manifest",
+        type=click.Path(dir_okay=False),
+        help="CSV with columns file,issue_date giving each file's issue date.",
+    )(func)
+    func = click.option("--issue-id", help="Issue id (default: the file name without suffix); one file only.")(func)
+    func = click.option("--issue-date", help="Issue date YYYY-MM-DD (default: inferred from the text).")(func)
+    func = click.argument("paths", nargs=-1, required=True, type=click.Path())(func)
+    return func
+
+
+def _issues(
+    paths: tuple[str, ...],
+    issue_date: str | None,
+    issue_id: str | None,
+    manifest: str | None,
+    fail_fast: bool,
+    failures: list[FileFailure],
+) -> Iterator[Issue]:
+    files = list(expand_paths(paths))
+    if issue_id and len(files) > 1:
+        raise InputError("--issue-id names one issue, but several files were given")
+    dates = read_manifest(manifest) if manifest else {}
+    for path in files:
+        try:
+            yield parse_path(path, issue_id=issue_id, issue_date=issue_date or dates.get(path.name))
+        except KGError as exc:
+            if fail_fast:
+                raise
+            failures.append(FileFailure(str(path), str(exc)))
+            click.echo(f"Error: {exc}", err=True)
+
+
+def _finish(failures: list[FileFailure], total_ok: int) -> None:
+    if failures:
+        click.echo(f"{len(failures)} file(s) failed, {total_ok} succeeded.", err=True)
+        sys.exit(2)
+
+
+def _jsonable(issue: Issue) -> dict[str, Any]:
+    return dataclasses.asdict(issue)
+
+
+@cli.command()
+@input_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per issue (JSON Lines), every field.")
+def parse(
+    paths: tuple[str, ...],
+    issue_date: str | None,
+    issue_id: str | None,
+    manifest: str | None,
+    fail_fast: bool,
+    as_json: bool,
+) -> None:
+    """Parse digest issues (or standalone articles) and summarise them."""
+    failures: list[FileFailure] = []
+    ok = 0
+    for issue in _issues(paths, issue_date, issue_id, manifest, fail_fast, failures):
+        ok += 1
+        if as_json:
+            click.echo(json.dumps(_jsonable(issue), ensure_ascii=False))
+        else:
+            click.echo(render_issue_summary(issue))
+    _finish(failures, ok)
+
+
+def render_issue_summary(issue: Issue) -> str:
+    """A readable summary: date, sections, articles with pages and sources, warnings."""
+    lines = [
+        f"{issue.id}  date {issue.date or 'unknown'} ({issue.date_source})  "
+        f"{len(issue.sections)} sections, {len(issue.articles)} articles"
+    ]
+    by_id = {a.id: a for a in issue.articles}
+    for section in issue.sections:
+        lines.append(f"  ·{section.name}·" if section.name else "  (no section)")
+        for aid in section.article_ids:
+            a = by_id[aid]
+            pages = f"p{a.page_start}-{a.page_end}" if a.page_start is not None else "p?"
+            source = f"  来源：{a.source}" if a.source else ""
+            lines.append(f"    {a.index:02d}  {pages:<8} {a.title}{source}  [{len(a.text)} chars]")
+    for warning in issue.warnings:
+        lines.append(f"  warning: {warning}")
+    return "\n".join(lines)
+
+
+@cli.command()
+def demo() -> None:
+    """Run kg on the bundled sample issues: parse them and print a summary."""
+    from .resources import samples_dir
+
+    root = Path(str(samples_dir()))
+    manifest = read_manifest(root / "manifest.csv")
+    for name in sorted(manifest):
+        issue = parse_path(root / name, issue_date=manifest[name])
+        click.echo(render_issue_summary(issue))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,179 @@
+"""Bytes → text: encoding detection for UTF-8 (BOM or not), UTF-16/32 and GB18030/GBK,
+PDF through its text layer, and one clear :class:`InputError` for everything else.
+
+PDF pages are laid out in the same convention as the digest's text conversion (each
+visual line followed by a blank line, the first line of every page after the first
+starting with one space), so the digest parser reads both identically.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .errors import DependencyError, InputError
+
+__all__ = ["MAX_BYTES", "SourceText", "read_path", "decode_bytes", "pdf_to_text"]
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest file kg reads (a digest issue is ~100 KB); larger files are refused."""
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (e.g. .docx/.xlsx or a renamed .zip)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ", "a Windows executable"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """The decoded text of one input file, with how it was decoded."""
+
+    path: str
+    text: str
+    encoding: str
+    sha256: str
+    kind: Literal["text", "pdf"]
+
+
+def read_path(path: str | Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
+    """Read one file as text; raise :class:`InputError` naming the file when it is not text."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a file")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"{p}: file is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit for one issue; "
+            "split it or pass a larger --max-bytes"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror or exc})") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"%PDF"):
+        return SourceText(str(p), pdf_to_text(data, name=str(p)), "pdf", digest, "pdf")
+    text, encoding = decode_bytes(data, name=str(p))
+    return SourceText(str(p), text, encoding, digest, "text")
+
+
+def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode text bytes, detecting the encoding; newlines come back as ``\\n``."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"{name}: is {what}, not text")
+    text: str | None = None
+    encoding = ""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text, encoding = _try(data, codec), codec
+            break
+    if text is None:
+        for codec in _candidates(data):
+            text = _try(data, codec)
+            if text is not None and _looks_like_text(text):
+                encoding = codec
+                break
+            text = None
+    if text is None:
+        raise InputError(f"{name}: is binary or in an unknown encoding (tried UTF-8, UTF-16, GB18030)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: file is empty")
+    if not _looks_like_text(text):
+        raise InputError(f"{name}: is binary, not text (too many control characters)")
+    return text, encoding
+
+
+def _candidates(data: bytes) -> list[str]:
+    head = data[:4096]
+    nul_even = head[0::2].count(0)
+    nul_odd = head[1::2].count(0)
+    half = max(1, len(head) // 2)
+    if nul_odd > half * 0.3 and nul_even < half * 0.05:
+        return ["utf-16-le"]
+    if nul_even > half * 0.3 and nul_odd < half * 0.05:
+        return ["utf-16-be"]
+    if b"\x00" in data:
+        return []
+    return ["utf-8", "gb18030"]
+
+
+def _try(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if "\x00" in sample:
+        return False
+    bad = sum(
+        1
+        for ch in sample
+        if (unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f\v")
+    )
+    return bad <= max(2, len(sample) // 200)
+
+
+def pdf_to_text(data: bytes, *, name: str = "<pdf>") -> str:
+    """Extract a PDF's text layer in stream (reading) order, one page after another."""
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise DependencyError(f"{name}: reading PDF needs the pdf extra: pip install 'kg[pdf]'") from exc
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises assorted errors for unsupported crypto
+                ok = 0
+            if not ok:
+                raise InputError(f"{name}: PDF is encrypted; decrypt it first (e.g. qpdf --decrypt)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{name}: PDF cannot be read ({exc})") from exc
+    if not any(p.strip() for p in pages):
+        raise InputError(f"{name}: PDF has no text layer (a scan?); run OCR first, kg reads text only")
+    parts: list[str] = []
+    for number, page in enumerate(pages):
+        lines = [ln.strip() for ln in page.replace("\r", "\n").split("\n") if ln.strip()]
+        for i, line in enumerate(lines):
+            page_start = number > 0 and i == 0
+            if parts:
+                parts.append("\n" if page_start else "\n\n")
+            parts.append(" " + line if page_start else line)
+    return "".join(parts) + "\n"

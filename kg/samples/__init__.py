@@ -1,0 +1,1 @@
+"""Bundled sample issues (synthetic, written for kg) used by `kg demo` and the tests."""

@@ -1,0 +1,1 @@
+"""Graph stores (placeholder until the store layer lands)."""

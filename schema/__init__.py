@@ -1,0 +1,1 @@
+"""Data package: the graph model, gazetteers and pattern lists (read through kg.resources)."""
