@@ -40,6 +40,7 @@ __all__ = [
     "Node",
     "ParseError",
     "QueryError",
+    "QueryResult",
     "Relation",
     "SchemaError",
     "Section",

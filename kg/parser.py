@@ -21,7 +21,7 @@ from .layout import Line, is_interleaved, join_wrapped, paragraphs, physical_lin
 from .reader import read_path
 from .types import Article, Issue, Section
 
-__all__ = ["TocEntry", "parse_text", "parse_path", "parse_paths", "read_manifest", "is_digest"]
+__all__ = ["TocEntry", "parse_toc", "parse_text", "parse_path", "parse_paths", "read_manifest", "is_digest"]
 
 BODY_MARKER = "----本期内容----"
 FRONT_MARKER = "——本期视点——"
@@ -133,6 +133,14 @@ def parse_text(
 
 
 # --- digest -----------------------------------------------------------------------------
+
+
+def parse_toc(text: str) -> list[TocEntry]:
+    """The table of contents of a digest's text (empty when it has none)."""
+    lines = physical_lines(text)
+    split = next((i for i, ln in enumerate(lines) if squash(ln.text) == BODY_MARKER), len(lines))
+    front = next((i for i, ln in enumerate(lines[:split]) if squash(ln.text) == FRONT_MARKER), -1)
+    return _parse_toc(lines[front + 1 : split])[0]
 
 
 def _parse_digest(text: str, issue_id: str) -> Issue:
@@ -333,7 +341,7 @@ def _title_lines(
 
 def _parse_standalone(text: str, issue_id: str, *, markdown: bool) -> Issue:
     raw = text.split("\n")
-    if is_interleaved(raw):
+    if is_interleaved(raw) and sum(1 for line in raw if line.strip()) >= 8:
         lines = physical_lines(text)
         if not lines:
             raise ParseError("text has no content")

@@ -96,12 +96,7 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
             text, encoding = _try(data, codec), codec
             break
     if text is None:
-        for codec in _candidates(data):
-            text = _try(data, codec)
-            if text is not None and _looks_like_text(text):
-                encoding = codec
-                break
-            text = None
+        text, encoding = _best_decoding(data)
     if text is None:
         raise InputError(f"{name}: is binary or in an unknown encoding (tried UTF-8, UTF-16, GB18030)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -112,18 +107,44 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
     return text, encoding
 
 
-def _candidates(data: bytes) -> list[str]:
-    head = data[:4096]
-    nul_even = head[0::2].count(0)
-    nul_odd = head[1::2].count(0)
-    half = max(1, len(head) // 2)
-    if nul_odd > half * 0.3 and nul_even < half * 0.05:
-        return ["utf-16-le"]
-    if nul_even > half * 0.3 and nul_odd < half * 0.05:
-        return ["utf-16-be"]
-    if b"\x00" in data:
-        return []
-    return ["utf-8", "gb18030"]
+def _best_decoding(data: bytes) -> tuple[str | None, str]:
+    """Strict UTF-8 first; otherwise the most plausible of UTF-16 (no BOM) and GB18030."""
+    if b"\x00" not in data:
+        text = _try(data, "utf-8")
+        if text is not None:
+            return text, "utf-8"
+    codecs_to_try = ["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else []
+    if b"\x00" not in data:
+        codecs_to_try.append("gb18030")
+    best: tuple[float, str | None, str] = (0.0, None, "")
+    for codec in codecs_to_try:
+        text = _try(data, codec)
+        if text is not None:
+            score = _plausibility(text)
+            if score > best[0]:
+                best = (score, text, codec)
+    return (best[1], best[2]) if best[0] >= 0.9 else (None, "")
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters a Chinese or English document is made of."""
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    return sum(1 for ch in sample if _common(ord(ch))) / len(sample)
+
+
+def _common(cp: int) -> bool:
+    return (
+        0x20 <= cp < 0x7F
+        or cp in (0x09, 0x0A, 0x0D)
+        or 0x4E00 <= cp <= 0x9FFF
+        or 0x3000 <= cp <= 0x303F
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x2000 <= cp <= 0x206F
+        or 0x00A0 <= cp <= 0x00FF
+        or 0x2100 <= cp <= 0x25FF
+    )
 
 
 def _try(data: bytes, codec: str) -> str | None:
