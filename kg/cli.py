@@ -142,6 +142,101 @@ def render_issue_summary(issue: Issue) -> str:
     return "\n".join(lines)
 
 
+def extractor_option(func: F) -> F:
+    return click.option(
+        "--extractors",
+        default="rules",
+        show_default=True,
+        help="Comma-separated extractors: rules (all rule-based), spacy, or single names (policy, dates, …).",
+    )(func)
+
+
+@cli.command()
+@input_options
+@extractor_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def extract(
+    paths: tuple[str, ...],
+    issue_date: str | None,
+    issue_id: str | None,
+    manifest: str | None,
+    fail_fast: bool,
+    extractors: str,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Extract entities and relations; write the JSONL contract (one object per article)."""
+    from .extract import contract_lines, default_extractors, extract_issue, to_contract
+
+    chosen = default_extractors([n.strip() for n in extractors.split(",") if n.strip()])
+    failures: list[FileFailure] = []
+    ok = 0
+    out = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed below
+    try:
+        records: list[dict[str, Any]] = []
+        for issue in _issues(paths, issue_date, issue_id, manifest, fail_fast, failures):
+            ok += 1
+            results = list(extract_issue(issue, chosen))
+            if fmt == "jsonl":
+                for line in contract_lines(issue, results):
+                    click.echo(line, file=out)
+            elif fmt == "json":
+                records += [to_contract(issue, a, x) for a, x in results]
+            else:
+                click.echo(render_extraction_table(issue, results), file=out)
+        if fmt == "json":
+            click.echo(json.dumps(records, ensure_ascii=False, indent=1), file=out)
+    finally:
+        if out:
+            out.close()
+    _finish(failures, ok)
+
+
+def render_extraction_table(issue: Issue, results: list[Any]) -> str:
+    lines = [f"{issue.id} ({issue.date or 'undated'})"]
+    for article, extraction in results:
+        lines.append(f"  {article.id}  {article.title}")
+        for m in extraction.mentions:
+            lines.append(f"    {m.type:<7} {m.text:<30} → {m.norm}")
+        for r in extraction.relations:
+            lines.append(f"    {r.type:<11} {r.head} → {r.tail}")
+    return "\n".join(lines)
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.argument("pred", required=False, type=click.Path(dir_okay=False))
+@click.option("--run", is_flag=True, help="Run the extractors on the corpus instead of reading PRED.")
+@click.option("--corpus", type=click.Path(file_okay=False), help="Corpus folder for --run (default: ../shared/corpus or $KG_CORPUS).")
+@click.option("--manifest", type=click.Path(dir_okay=False), help="Issue dates for --run (default: <corpus>/issues.csv).")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@extractor_option
+@click.option("--errors", is_flag=True, help="List misses, false positives and wrong norms.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_cmd(gold: str, pred: str | None, run: bool, corpus: str | None, manifest: str | None, split: str,
+             extractors: str, errors: bool, as_json: bool) -> None:
+    """Score extraction against a gold set: P/R/F1 per entity type and relation type."""
+    import os
+
+    from .evaluate import evaluate, load_gold, predict_corpus, read_predictions, render_report
+
+    records = load_gold(gold, split)
+    if not records:
+        raise InputError(f"{gold}: no gold articles in split {split!r}")
+    texts = None
+    if run or pred is None:
+        root = Path(corpus or os.environ.get("KG_CORPUS") or "../shared/corpus")
+        if not root.is_dir():
+            raise InputError(f"{root}: corpus folder not found; pass --corpus DIR")
+        man = manifest or (str(root / "issues.csv") if (root / "issues.csv").exists() else None)
+        preds, texts = predict_corpus(records, root, man, [n.strip() for n in extractors.split(",")])
+    else:
+        preds = read_predictions(pred)
+    report = evaluate(records, preds, texts)
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if as_json else render_report(report, errors=errors))
+
+
 @cli.command()
 def demo() -> None:
     """Run kg on the bundled sample issues: parse them and print a summary."""

@@ -1,0 +1,305 @@
+"""Policy extractor: ``《…》`` titles, 文号, short forms, unbracketed titles and programmes.
+
+* A bracket-balanced scanner finds ``《…》`` spans (nested ``《》``/``〈〉`` and quotes kept
+  inside); a title is a policy when its suffix (after qualifiers such as ``(试行)``) is a
+  document suffix and it is not a publication, headline or classic (``schema/patterns/policy.toml``).
+* A 文号 right after a title (``(国办发〔2024〕53 号)``) becomes the mention's ``doc_no``.
+* Short forms (``《意见》``) resolve to the full title they were introduced for
+  (``(以下简称《意见》)``), else to the nearest full title with the same suffix.
+* Titles in quotes or bare (``关于…的通知``), bare law names, the government work report,
+  and named programmes (numbered procurement batches, alliance procurements, DRG/DIP 2.0)
+  are policies too, with ``kind``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kg.normalize import policy_norm, squeeze
+from kg.resources import load_toml
+from kg.types import Article, Extraction, Mention
+
+from .base import ArticleContext, register
+from .numerals import cn_to_int, int_to_cn
+
+__all__ = ["PolicyExtractor", "PolicyPatterns", "scan_titles", "classify_title"]
+
+_MAX_TITLE = 160
+_QUALIFIER_TAIL = re.compile(r"[(（][^()（）]{1,20}[)）]\s*$")
+_YEARISH = re.compile(r"^(?:(?:19|20)\d{2}\s*[—–\-~至]\s*(?:19|20)?\d{2,4}\s*年?|(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正)?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPatterns:
+    """Compiled patterns from ``schema/patterns/policy.toml``."""
+
+    qualifiers: frozenset[str]
+    suffix_kind: tuple[tuple[str, str], ...]
+    non_policy_suffixes: tuple[str, ...]
+    non_policy_titles: frozenset[str]
+    markers: tuple[str, ...]
+    short_words: frozenset[str]
+    intro: re.Pattern[str]
+    doc_no: re.Pattern[str]
+    quoted: re.Pattern[str]
+    bare: re.Pattern[str]
+    laws: re.Pattern[str]
+    reports: tuple[re.Pattern[str], ...]
+    programmes: tuple[tuple[str, str, re.Pattern[str], str, str], ...]
+
+    @classmethod
+    def from_schema(cls, name: str = "patterns/policy.toml") -> PolicyPatterns:
+        raw: Mapping[str, Any] = load_toml(name)
+        laws = sorted(raw["unbracketed"]["laws"], key=len, reverse=True)
+        law_re = re.compile(
+            r"(?<![《\u4e00-\u9fa5])(?P<t>(?:中华人民共和国)?(?:" + "|".join(map(re.escape, laws)) + r"))(?![\u4e00-\u9fa5]{0,1}[》])"
+        )
+        return cls(
+            qualifiers=frozenset(squeeze(q) for q in raw["qualifiers"]),
+            suffix_kind=tuple(sorted(raw["suffix_kind"].items(), key=lambda kv: -len(kv[0]))),
+            non_policy_suffixes=tuple(sorted(raw["non_policy"]["suffixes"], key=len, reverse=True)),
+            non_policy_titles=frozenset(squeeze(t) for t in raw["non_policy"]["titles"]),
+            markers=tuple(raw["non_policy"]["markers"]),
+            short_words=frozenset(raw["short_forms"]["words"]),
+            intro=re.compile(raw["short_forms"]["intro"]),
+            doc_no=re.compile(raw["doc_no"]["pattern"]),
+            quoted=re.compile(raw["unbracketed"]["quoted"]),
+            bare=re.compile(raw["unbracketed"]["bare"]),
+            laws=law_re,
+            reports=tuple(re.compile(p) for p in raw["unbracketed"]["reports"]),
+            programmes=tuple(
+                (r["name"], r["kind"], re.compile(r["pattern"]), r["norm"], r.get("default_what", ""))
+                for r in raw["programmes"]["rule"]
+            ),
+        )
+
+
+def scan_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of balanced ``《…》`` titles (outermost only), never across a newline."""
+    spans: list[tuple[int, int]] = []
+    i = text.find("《")
+    while i >= 0:
+        depth = 0
+        j = i
+        end = -1
+        limit = min(len(text), i + _MAX_TITLE)
+        while j < limit:
+            ch = text[j]
+            if ch == "\n":
+                break
+            if ch == "《":
+                depth += 1
+            elif ch == "》":
+                depth -= 1
+                if depth == 0:
+                    end = j + 1
+                    break
+            j += 1
+        if end > 0 and end - i > 2:
+            spans.append((i, end))
+            i = text.find("《", end)
+        else:
+            i = text.find("《", i + 1)
+    return spans
+
+
+def _core(title: str, patterns: PolicyPatterns) -> tuple[str, tuple[str, ...]]:
+    """The title without trailing qualifiers, and the qualifiers."""
+    core = squeeze(title)
+    quals: list[str] = []
+    while True:
+        m = _QUALIFIER_TAIL.search(core)
+        if not m:
+            break
+        inner = m.group(0)[1:-1]
+        if inner in patterns.qualifiers or _YEARISH.match(inner) or inner.endswith(("版", "稿")):
+            quals.insert(0, inner)
+            core = core[: m.start()]
+        else:
+            break
+    return core, tuple(quals)
+
+
+def classify_title(inner: str, patterns: PolicyPatterns) -> str | None:
+    """The policy kind of a title's inner text, or None when it is not a policy."""
+    core, _ = _core(inner, patterns)
+    if not core or core in patterns.non_policy_titles:
+        return None
+    if any(m in core for m in patterns.markers):
+        return None
+    if core.endswith(patterns.non_policy_suffixes):
+        return None
+    for suffix, kind in patterns.suffix_kind:
+        if core.endswith(suffix):
+            if suffix == "法" and core.endswith(("方法", "做法", "算法", "写法", "用法", "疗法", "手法", "想法", "看法", "说法")):
+                return None
+            return kind
+    return None
+
+
+def _draft(quals: tuple[str, ...]) -> bool:
+    return any(q in ("征求意见稿", "草案", "送审稿", "讨论稿") for q in quals)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    text: str
+    norm: str
+    kind: str
+    rule: str
+    doc_no: str | None = None
+    short: str | None = None  # the short word when this is an unresolved short form
+
+
+class PolicyExtractor:
+    """Finds Policy mentions in an article (see module docstring)."""
+
+    name = "policy"
+    labels = ("Policy",)
+
+    def __init__(self, patterns: PolicyPatterns) -> None:
+        self.patterns = patterns
+
+    def __call__(self, article: Article, context: ArticleContext) -> Extraction:
+        return Extraction(article.id, tuple(self.mentions(article.text)))
+
+    def mentions(self, text: str) -> list[Mention]:
+        p = self.patterns
+        found: list[_Found] = []
+        taken: list[tuple[int, int]] = []
+        aliases: dict[str, str] = {}
+        for start, end in scan_titles(text):
+            taken.append((start, end))
+            surface = text[start:end]
+            inner = surface[1:-1]
+            core, quals = _core(inner, p)
+            kind = classify_title(inner, p)
+            if kind is None:
+                continue
+            after = text[end : end + 40]
+            doc = p.doc_no.match(after)
+            doc_no = squeeze(doc["no"]) if doc else None
+            if core in p.short_words and not quals:
+                found.append(_Found(start, end, surface, policy_norm(surface), kind, "title-short", doc_no, core))
+            else:
+                norm = policy_norm(surface)
+                found.append(_Found(start, end, surface, norm, kind, "title", doc_no))
+                intro = p.intro.match(text, end + (doc.end() if doc else 0))
+                if intro:
+                    alias = squeeze(intro["b"] or intro["q"] or "")
+                    if alias:
+                        aliases[alias] = norm
+                        if intro["q"]:
+                            qs, qe = intro.start("q"), intro.end("q")
+                            found.append(_Found(qs, qe, text[qs:qe], norm, kind, "alias-quoted"))
+                            taken.append((qs, qe))
+        found += self._unbracketed(text, taken)
+        found += self._programmes(text, taken, aliases)
+        return [self._resolve(f, found, aliases) for f in sorted(found, key=lambda f: (f.start, -f.end))]
+
+    def _resolve(self, f: _Found, found: list[_Found], aliases: dict[str, str]) -> Mention:
+        norm, rule = f.norm, f.rule
+        if f.short is not None:
+            if f.short in aliases:
+                norm, rule = aliases[f.short], "short-form-introduced"
+            else:
+                full = [g for g in found if g.short is None and g.rule != "alias-quoted" and g.norm.endswith(f.short) and g.kind == f.kind]
+                before = [g for g in full if g.start < f.start]
+                pick = before[-1] if before else (full[0] if full else None)
+                if pick is not None:
+                    norm, rule = pick.norm, "short-form-nearest"
+        return Mention(
+            type="Policy",
+            text=f.text,
+            norm=norm,
+            start=f.start,
+            end=f.end,
+            extractor="rules",
+            rule=f"policy:{rule}",
+            kind=f.kind,
+            doc_no=f.doc_no,
+        )
+
+    def _unbracketed(self, text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+        p = self.patterns
+        out: list[_Found] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        for rule, pattern in (("quoted-title", p.quoted), ("bare-title", p.bare)):
+            for m in pattern.finditer(text):
+                s, e = m.span("t")
+                if free(s, e):
+                    title = m["t"]
+                    kind = classify_title(title, p) or "notice"
+                    doc = p.doc_no.match(text, e + (1 if rule == "quoted-title" else 0))
+                    out.append(_Found(s, e, title, policy_norm(title), kind, rule, squeeze(doc["no"]) if doc else None))
+                    taken.append((s, e))
+        for m in p.laws.finditer(text):
+            s, e = m.span("t")
+            if free(s, e):
+                out.append(_Found(s, e, m["t"], policy_norm(m["t"]), "law", "bare-law"))
+                taken.append((s, e))
+        for pattern in p.reports:
+            for m in pattern.finditer(text):
+                s, e = m.span("t")
+                if free(s, e):
+                    out.append(_Found(s, e, m["t"], policy_norm(m["t"]), "report", "bare-report"))
+                    taken.append((s, e))
+        return out
+
+    def _programmes(self, text: str, taken: list[tuple[int, int]], aliases: dict[str, str]) -> list[_Found]:
+        out: list[_Found] = []
+        for name, kind, pattern, template, default_what in self.patterns.programmes:
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                if not all(e <= a or s >= b for a, b in taken):
+                    continue
+                groups = m.groupdict()
+                norm = template.format(n=_canon_number(name, groups.get("n")), what=_canon_what(groups.get("what") or default_what))
+                out.append(_Found(s, e, m.group(0), norm, kind, f"programme-{name}"))
+                taken.append((s, e))
+                intro = self.patterns.intro.match(text, e)
+                if intro and (intro["q"] or intro["b"]):
+                    alias = squeeze(intro["q"] or intro["b"])
+                    aliases[alias] = norm
+                    qs, qe = intro.span("q") if intro["q"] else intro.span("b")
+                    out.append(_Found(qs, qe, text[qs:qe], norm, kind, "alias-quoted"))
+                    taken.append((qs, qe))
+        for alias, norm in list(aliases.items()):
+            if len(alias) < 3:
+                continue
+            for m in re.finditer(re.escape(alias), text):
+                s, e = m.span()
+                if all(e <= a or s >= b for a, b in taken):
+                    out.append(_Found(s, e, alias, norm, "programme", "alias-use"))
+                    taken.append((s, e))
+        return out
+
+
+_WHAT = {"省份": "省", "省(区、市)": "省", "省区市": "省", "化药": "化学药品"}
+
+
+def _canon_what(what: str) -> str:
+    w = squeeze(what)
+    return _WHAT.get(w, w)
+
+
+def _canon_number(rule: str, n: str | None) -> str:
+    if n is None:
+        return ""
+    value = cn_to_int(n)
+    if value is None:
+        return n
+    return int_to_cn(value) if rule == "national-batch" else str(value)
+
+
+@register("policy", description="《…》 titles, 文号, short forms, unbracketed titles and named programmes")
+def build_policy(patterns: PolicyPatterns | None = None) -> PolicyExtractor:
+    return PolicyExtractor(patterns or PolicyPatterns.from_schema())
