@@ -55,7 +55,7 @@ class PolicyPatterns:
         raw: Mapping[str, Any] = load_toml(name)
         laws = sorted(raw["unbracketed"]["laws"], key=len, reverse=True)
         law_re = re.compile(
-            r"(?<![《\u4e00-\u9fa5])(?P<t>(?:中华人民共和国)?(?:" + "|".join(map(re.escape, laws)) + r"))(?![\u4e00-\u9fa5]{0,1}[》])"
+            r"(?<![《])(?P<t>(?:中华人民共和国)?(?:" + "|".join(map(re.escape, laws)) + r"))(?![规律人院定官典学务治》])"
         )
         return cls(
             qualifiers=frozenset(squeeze(q) for q in raw["qualifiers"]),

@@ -1,0 +1,120 @@
+"""Policy extractor on hand-written sentences, including the corpus pitfalls (NOTES §6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extractors.policy import PolicyExtractor, PolicyPatterns, classify_title, scan_titles
+
+
+@pytest.fixture(scope="module")
+def ex() -> PolicyExtractor:
+    return PolicyExtractor(PolicyPatterns.from_schema())
+
+
+def found(ex: PolicyExtractor, text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.norm) for m in ex.mentions(text)]
+
+
+def test_nested_titles_are_one_span() -> None:
+    text = "发布《关于公开征求〈广东省血流导向密网支架类医用耗材带量联动采购文件(征求意见稿)〉意见的通知》和《“健康中国 2030”规划纲要》"
+    spans = [text[s:e] for s, e in scan_titles(text)]
+    assert spans == ["《关于公开征求〈广东省血流导向密网支架类医用耗材带量联动采购文件(征求意见稿)〉意见的通知》", "《“健康中国 2030”规划纲要》"]
+
+
+def test_adjacent_titles_and_unclosed_bracket() -> None:
+    text = "《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》以及《未闭合的标题\n下一行》"
+    assert [text[s:e] for s, e in scan_titles(text)] == ["《中华人民共和国数据安全法》", "《中华人民共和国个人信息保护法》"]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("关于推进基本医保基金即时结算改革的通知", "notice"),
+        ("中华人民共和国社会保险法", "law"),
+        ("医疗器械监督管理条例", "regulation"),
+        ("“千县工程”县医院综合能力提升工作方案(2021—2025 年)", "plan"),
+        ("医药代表备案管理办法(试行)", "regulation"),
+        ("生成式 AI服务管理办法(征求意见稿)", "regulation"),
+        ("全国省级医药采购平台药品挂网规则共识", "consensus"),
+        ("政府工作报告", "report"),
+        ("中国艾滋病诊疗指南(2024 版)", "guideline"),
+    ],
+)
+def test_policy_titles_are_classified(title: str, kind: str) -> None:
+    assert classify_title(title, PolicyPatterns.from_schema()) == kind
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["人民日报", "医药经济报", "学习与研究杂志", "黄帝内经", "伤寒论", "独家|国家医保局司长换帅：给带量集采说句公道话",
+     "实践故事丨从“人在跑”转向“数在算”", "2024 年医疗保障事业发展统计快报", "医疗机构执业许可证", "改革要精准发力、协同发力、持续发力",
+     "医保谈判对创新药支持成效显著，新一轮谈判即将开展？", "中医诊疗方法"],
+)
+def test_non_policies_are_kept_out(title: str) -> None:
+    assert classify_title(title, PolicyPatterns.from_schema()) is None
+
+
+def test_doc_number_attaches_to_the_title(ex: PolicyExtractor) -> None:
+    [m] = ex.mentions("国务院办公厅印发《国家组织药品集中采购和使用试点方案》(国办发〔2019〕2 号)提到")
+    assert m.doc_no == "国办发〔2019〕2号" and m.kind == "plan"
+    [m] = ex.mentions("《关于国家组织药品集中采购和使用试点医保配套措施的意见》（医保发〔2019〕18号）")
+    assert m.doc_no == "医保发〔2019〕18号"
+
+
+def test_introduced_short_form_resolves_to_full_title(ex: PolicyExtractor) -> None:
+    text = "辽宁省医保局印发《2025 年度全省医保基金监管飞行检查工作方案》(以下简称《工作方案》)。《工作方案》明确……"
+    mentions = ex.mentions(text)
+    assert [m.text for m in mentions] == ["《2025 年度全省医保基金监管飞行检查工作方案》", "《工作方案》", "《工作方案》"]
+    assert {m.norm for m in mentions} == {"2025年度全省医保基金监管飞行检查工作方案"}
+
+
+def test_quoted_short_form_intro(ex: PolicyExtractor) -> None:
+    text = "六部门联合发布的《关于规范公立医疗机构预交金管理工作的通知》(下称“通知”)，通知要求"
+    mentions = ex.mentions(text)
+    assert mentions[1].text == "通知" and mentions[1].norm == "关于规范公立医疗机构预交金管理工作的通知"
+
+
+def test_unintroduced_short_form_takes_nearest_matching_title(ex: PolicyExtractor) -> None:
+    text = "三部门印发《关于建立定点医药机构相关人员医保支付资格管理制度的指导意见》。随后，《关于X的通知》发布。《意见》提出"
+    last = ex.mentions(text)[-1]
+    assert last.text == "《意见》" and last.norm == "关于建立定点医药机构相关人员医保支付资格管理制度的指导意见"
+    assert last.rule == "policy:short-form-nearest"
+
+
+def test_short_forms_are_article_scoped(ex: PolicyExtractor) -> None:
+    assert ex.mentions("《意见》提出")[0].norm == "意见"
+
+
+def test_programmes_without_brackets(ex: PolicyExtractor) -> None:
+    text = "第十批国家组织药品集中带量采购(简称“第十批国采”)落地，第10批集采之后，二十六省联盟集采和 26 省联盟集采，66 个化学药品省际联盟带量联动采购；DRG/DIP 2.0 版分组方案"
+    got = found(ex, text)
+    norms = [n for _, n in got]
+    assert norms.count("第十批国家组织药品集中带量采购") == 3
+    assert norms.count("26省联盟采购") == 2
+    assert "66化学药品联盟采购" in norms and "DRG/DIP2.0版分组方案" in norms
+
+
+def test_titles_in_quotes_bare_titles_and_laws(ex: PolicyExtractor) -> None:
+    text = "根据国家医保局和财政部联合发布“关于做好医保基金预付工作的通知”，依据社会保险法，并印发关于做好基金预付工作的通知。2025 年政府工作报告提出"
+    got = found(ex, text)
+    assert ("关于做好医保基金预付工作的通知", "关于做好医保基金预付工作的通知") in got
+    assert ("社会保险法", "社会保险法") in got
+    assert ("关于做好基金预付工作的通知", "关于做好基金预付工作的通知") in got
+    assert any(n == "2025年政府工作报告" for _, n in got)
+
+
+def test_law_names_inside_other_words_are_not_laws(ex: PolicyExtractor) -> None:
+    assert found(ex, "这种方法和做法违法，依法处理；药品管理法规") == []
+
+
+def test_whitespace_and_width_do_not_change_the_norm(ex: PolicyExtractor) -> None:
+    a = ex.mentions("《关于印发按病组和病种分值付费 2.0 版分组方案并深入推进相关工作的通知》")[0]
+    b = ex.mentions("《关于印发按病组和病种分值付费２．０版分组方案并深入推进相关工作的通知》")[0]
+    assert a.norm == b.norm
+
+
+def test_offsets_slice_back_to_the_surface(ex: PolicyExtractor) -> None:
+    text = "甲《关于X的通知》(国办发〔2024〕1 号)(以下简称《通知》)乙“关于Y的意见”丙第十一批国采"
+    for m in ex.mentions(text):
+        assert text[m.start : m.end] == m.text
