@@ -1,0 +1,125 @@
+"""Drug extractor: a shipped lexicon plus dosage-form and INN-stem patterns, with a stop-list.
+
+* Lexicon names and aliases (``drugs.tsv``), extended over a directly following dosage
+  form (``阿托伐他汀钙`` + ``片``), or after ``注射用``.
+* Unknown names: a run of name characters ending in a Chinese INN stem (``…替尼``,
+  ``…单抗``) or followed by a dosage form (``…胶囊``, ``…注射液``), bounded on the left by
+  a delimiter; rejected when in ``drug_stop.txt``, a class (``他汀类``) or a generic word.
+* Norm: for chemical and biological drugs the name without dosage form; for TCM
+  products (lexicon kind ``tcm``, or a TCM form such as 丸/丹/散/膏) the whole name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kg.gazetteer import DrugEntry, Matcher, drug_forms, drug_stop, drugs
+from kg.normalize import squeeze
+from kg.resources import load_toml
+from kg.types import Article, Extraction, Mention
+
+from .base import ArticleContext, register
+from .policy import scan_titles
+
+__all__ = ["DrugExtractor", "DrugLexicon"]
+
+
+@dataclass(frozen=True, slots=True)
+class DrugLexicon:
+    matcher: Matcher  # surface → DrugEntry
+    forms: tuple[str, ...]
+    form_re: re.Pattern[str]
+    stop: frozenset[str]
+    unknown_re: re.Pattern[str]
+    inn_re: re.Pattern[str]
+    salts: tuple[str, ...]
+    tcm_forms: tuple[str, ...]
+    stem_stop: frozenset[str]
+    class_after: tuple[str, ...]
+
+    @classmethod
+    def from_schema(cls) -> DrugLexicon:
+        raw: Mapping[str, Any] = load_toml("patterns/drug.toml")
+        entries: list[tuple[str, DrugEntry]] = []
+        for d in drugs():
+            entries.append((d.name, d))
+            entries += [(a, d) for a in d.aliases]
+        forms = drug_forms()
+        form_alt = "|".join(map(re.escape, forms))
+        delims = re.escape(raw["delimiters"].encode().decode("unicode_escape"))
+        name_chars = rf"[^{delims}\sA-Za-z]"
+        lo, hi = int(raw["stem_min"]), int(raw["stem_max"])
+        stems = "|".join(map(re.escape, sorted(raw["inn_stems"], key=len, reverse=True)))
+        salts = "|".join(map(re.escape, sorted(raw["salts"], key=len, reverse=True)))
+        left = "|".join(["^", rf"[{delims}\sA-Za-z]", *map(re.escape, raw["left_words"])])
+        start = "(?:" + "|".join(f"(?<={w})" for w in left.split("|")) + ")"
+        unknown = re.compile(rf"{start}(?P<stem>{name_chars}{{{lo},{hi}}}?)(?P<form>{form_alt})")
+        inn = re.compile(rf"{start}(?P<stem>{name_chars}{{1,{hi}}}?(?:{stems})(?:{salts})?)(?P<form>{form_alt})?")
+        return cls(Matcher(entries), forms, re.compile(rf"(?:{form_alt})"), drug_stop(), unknown, inn,
+                   tuple(raw["salts"]), tuple(raw["tcm_forms"]), frozenset(raw["stem_stop"]), tuple(raw["class_after"]))
+
+
+class DrugExtractor:
+    """Finds Drug mentions (see module docstring)."""
+
+    name = "drug"
+    labels = ("Drug",)
+
+    def __init__(self, lexicon: DrugLexicon) -> None:
+        self.lex = lexicon
+
+    def __call__(self, article: Article, context: ArticleContext) -> Extraction:
+        return Extraction(article.id, tuple(self.mentions(article.text)))
+
+    def mentions(self, text: str) -> list[Mention]:
+        titles = scan_titles(text)
+        taken: list[tuple[int, int]] = list(titles)
+        out: list[Mention] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        for s, e, surface, entries in self.lex.matcher.find_longest(text):
+            entry: DrugEntry = entries[0]
+            form = self.lex.form_re.match(text, e)
+            if form and entry.kind != "tcm":
+                e = form.end()
+            if text[max(0, s - 3) : s] == "注射用":
+                s -= 3
+            if not free(s, e) or self._is_class(text, e):
+                continue
+            taken.append((s, e))
+            out.append(Mention("Drug", text[s:e], entry.name, s, e, "rules", "drug:lexicon", kind=entry.kind))
+        for rule, pattern in (("drug:inn-stem", self.lex.inn_re), ("drug:form-suffix", self.lex.unknown_re)):
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                stem = m["stem"]
+                form = m["form"] or ""
+                if not free(s, e) or self._rejected(stem, form, text, e):
+                    continue
+                taken.append((s, e))
+                tcm = rule == "drug:form-suffix" and (form in self.lex.tcm_forms and not self.lex.inn_re.fullmatch(stem))
+                norm = squeeze(stem + form) if tcm else squeeze(stem)
+                out.append(Mention("Drug", text[s:e], norm, s, e, "rules", rule, kind="tcm" if tcm else "chemical"))
+        return sorted(out, key=lambda m: m.start)
+
+    def _is_class(self, text: str, end: int) -> bool:
+        return text.startswith(self.lex.class_after, end)
+
+    def _rejected(self, stem: str, form: str, text: str, end: int) -> bool:
+        whole = squeeze(stem + form)
+        if whole in self.lex.stop or squeeze(stem) in self.lex.stop or stem in self.lex.stem_stop:
+            return True
+        if any(stem.startswith(w) for w in self.lex.stem_stop):
+            return True
+        if self._is_class(text, end):
+            return True
+        return len(stem) < 2
+
+
+@register("drug", description="drugs from the shipped lexicon plus INN-stem and dosage-form patterns")
+def build_drug(lexicon: DrugLexicon | None = None) -> DrugExtractor:
+    return DrugExtractor(lexicon or DrugLexicon.from_schema())
