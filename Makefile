@@ -27,9 +27,11 @@ test: install
 lint: install
 	$(BIN)/ruff check kg extractors tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy extractors
 
 typecheck: install
 	$(BIN)/mypy
+	$(BIN)/mypy extractors
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info kg-data

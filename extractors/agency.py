@@ -90,7 +90,7 @@ class AgencyExtractor:
     """Finds Agency mentions (see module docstring)."""
 
     name = "agency"
-    labels = ("Agency",)
+    labels: tuple[str, ...] = ("Agency",)
 
     def __init__(self, gazetteer: AgencyGazetteer) -> None:
         self.gaz = gazetteer

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from kg.errors import KGError
 from kg.types import Article, Extraction
@@ -30,8 +30,11 @@ class ArticleContext:
 class Extractor(Protocol):
     """One extractor: a name, the entity labels it produces, and a pure call."""
 
-    name: str
-    labels: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
 
     def __call__(self, article: Article, context: ArticleContext) -> Extraction: ...
 
@@ -47,10 +50,13 @@ class Factory:
 REGISTRY: dict[str, Factory] = {}
 
 
-def register(name: str, *, default_config: Mapping[str, Any] | None = None, description: str = "") -> Callable[[Callable[..., Extractor]], Callable[..., Extractor]]:
+B = TypeVar("B", bound=Callable[..., Any])
+
+
+def register(name: str, *, default_config: Mapping[str, Any] | None = None, description: str = "") -> Callable[[B], B]:
     """Decorator: register a factory under ``name``."""
 
-    def wrap(build: Callable[..., Extractor]) -> Callable[..., Extractor]:
+    def wrap(build: B) -> B:
         REGISTRY[name] = Factory(name, build, dict(default_config or {}), description)
         return build
 

@@ -96,7 +96,7 @@ class DateExtractor:
     """Finds Date mentions (see module docstring)."""
 
     name = "dates"
-    labels = ("Date",)
+    labels: tuple[str, ...] = ("Date",)
 
     def __call__(self, article: Article, context: ArticleContext) -> Extraction:
         return Extraction(article.id, tuple(self.mentions(article.text, context.issue_date)))

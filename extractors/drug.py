@@ -66,7 +66,7 @@ class DrugExtractor:
     """Finds Drug mentions (see module docstring)."""
 
     name = "drug"
-    labels = ("Drug",)
+    labels: tuple[str, ...] = ("Drug",)
 
     def __init__(self, lexicon: DrugLexicon) -> None:
         self.lex = lexicon
@@ -84,9 +84,9 @@ class DrugExtractor:
 
         for s, e, surface, entries in self.lex.matcher.find_longest(text):
             entry: DrugEntry = entries[0]
-            form = self.lex.form_re.match(text, e)
-            if form and entry.kind != "tcm":
-                e = form.end()
+            form_match = self.lex.form_re.match(text, e)
+            if form_match and entry.kind != "tcm":
+                e = form_match.end()
             if text[max(0, s - 3) : s] == "注射用":
                 s -= 3
             if not free(s, e) or self._is_class(text, e):

@@ -72,7 +72,7 @@ class FigureExtractor:
     """Finds Figure mentions (see module docstring)."""
 
     name = "figures"
-    labels = ("Figure",)
+    labels: tuple[str, ...] = ("Figure",)
 
     def __init__(self, patterns: FigurePatterns) -> None:
         self.patterns = patterns
@@ -97,9 +97,10 @@ class FigureExtractor:
             base_unit = unit_full.split("/")[0]
             if self._not_a_figure(text, m, base_unit):
                 continue
-            value = _value(m["a"], p.multipliers)
-            if value is None:
+            parsed = _value(m["a"], p.multipliers)
+            if parsed is None:
                 continue
+            value = parsed
             kind = p.unit_kind.get(base_unit, "count")
             if base_unit in p.multipliers:  # a bare 万/亿 quantity
                 kind = "count"

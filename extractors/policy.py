@@ -160,7 +160,7 @@ class PolicyExtractor:
     """Finds Policy mentions in an article (see module docstring)."""
 
     name = "policy"
-    labels = ("Policy",)
+    labels: tuple[str, ...] = ("Policy",)
 
     def __init__(self, patterns: PolicyPatterns) -> None:
         self.patterns = patterns

@@ -68,7 +68,7 @@ class RegionExtractor:
     """Finds Region mentions (see module docstring)."""
 
     name = "region"
-    labels = ("Region",)
+    labels: tuple[str, ...] = ("Region",)
 
     def __init__(self, gazetteer: RegionGazetteer) -> None:
         self.gaz = gazetteer

@@ -29,7 +29,7 @@ class KGException(click.ClickException):
 
     def __init__(self, error: KGError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        setattr(self, "exit_code", error.exit_code)  # noqa: B010 - per-instance code; click declares a class default
 
 
 class KGGroup(click.Group):

@@ -250,11 +250,11 @@ def _parse_body(
         back = 0
         while back < 3 and a - back - 1 >= floor and items[a - back - 1].kind == "text":
             back += 1
-        n, entry = _title_lines(items, a, back, toc, unused, position=k)
-        if entry is not None:
-            unused.remove(entry)
+        n, entry_index = _title_lines(items, a, back, toc, unused, position=k)
+        if entry_index is not None:
+            unused.remove(entry_index)
         starts.append(a - n)
-        matched.append(entry)
+        matched.append(entry_index)
     full = typical_width([it.line for it in items if it.kind == "text"])
     width_note = full
     articles: list[Article] = []
@@ -268,10 +268,12 @@ def _parse_body(
         title_lines = [items[i].line for i in range(start, a)]
         text_lines = [it.line for it in items[a + 1 : stop] if it.kind == "text"]
         title = join_wrapped([ln.text for ln in title_lines])
-        source = (_ANCHOR.match(items[a].line.text) or re.match("(?P<source>)", "")).group("source").strip()
+        anchor = _ANCHOR.match(items[a].line.text)
+        source = anchor.group("source").strip() if anchor else ""
         paras = [join_wrapped([ln.text for ln in group]) for group in paragraphs(text_lines, width_note)]
         page_lines = title_lines + [items[a].line] + text_lines
-        entry = toc[matched[k]] if matched[k] is not None else None
+        index = matched[k]
+        entry = toc[index] if index is not None else None
         article_id = f"{issue_id}/{k + 1:02d}"
         if not title:
             warnings.append(f"article {article_id}: no title line above '来源：{source}'")

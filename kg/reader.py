@@ -177,10 +177,10 @@ def pdf_to_text(data: bytes, *, name: str = "<pdf>") -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:  # noqa: BLE001 - pypdf raises assorted errors for unsupported crypto
-                ok = 0
-            if not ok:
+                opened = False
+            if not opened:
                 raise InputError(f"{name}: PDF is encrypted; decrypt it first (e.g. qpdf --decrypt)")
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
