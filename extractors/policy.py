@@ -48,7 +48,7 @@ class PolicyPatterns:
     bare: re.Pattern[str]
     laws: re.Pattern[str]
     reports: tuple[re.Pattern[str], ...]
-    programmes: tuple[tuple[str, str, re.Pattern[str], str, str], ...]
+    programmes: tuple[tuple[str, str, re.Pattern[str], str, str, str], ...]
 
     @classmethod
     def from_schema(cls, name: str = "patterns/policy.toml") -> PolicyPatterns:
@@ -71,7 +71,7 @@ class PolicyPatterns:
             laws=law_re,
             reports=tuple(re.compile(p) for p in raw["unbracketed"]["reports"]),
             programmes=tuple(
-                (r["name"], r["kind"], re.compile(r["pattern"]), r["norm"], r.get("default_what", ""))
+                (r["name"], r["kind"], re.compile(r["pattern"]), r["norm"], r.get("default_what", ""), r.get("span", ""))
                 for r in raw["programmes"]["rule"]
             ),
         )
@@ -154,6 +154,7 @@ class _Found:
     rule: str
     doc_no: str | None = None
     short: str | None = None  # the short word when this is an unresolved short form
+    programme: str | None = None  # the programme a document title names (its batch or alliance)
 
 
 class PolicyExtractor:
@@ -188,7 +189,7 @@ class PolicyExtractor:
                 found.append(_Found(start, end, surface, policy_norm(surface), kind, "title-short", doc_no, core))
             else:
                 norm = policy_norm(surface)
-                found.append(_Found(start, end, surface, norm, kind, "title", doc_no))
+                found.append(_Found(start, end, surface, norm, kind, "title", doc_no, programme=self._programme_in(inner)))
                 intro = p.intro.match(text, end + (doc.end() if doc else 0))
                 if intro:
                     alias = squeeze(intro["b"] or intro["q"] or "")
@@ -201,6 +202,15 @@ class PolicyExtractor:
         found += self._unbracketed(text, taken)
         found += self._programmes(text, taken, aliases)
         return [self._resolve(f, found, aliases) for f in sorted(found, key=lambda f: (f.start, -f.end))]
+
+    def _programme_in(self, title: str) -> str | None:
+        """The programme a document title belongs to (《关于开展…66个化学药品省际联盟带量联动采购公告》)."""
+        for name, _, pattern, template, default_what, _ in self.patterns.programmes:
+            m = pattern.search(title)
+            if m:
+                groups = m.groupdict()
+                return template.format(n=_canon_number(name, groups.get("n")), what=_canon_what(groups.get("what") or default_what))
+        return None
 
     def _resolve(self, f: _Found, found: list[_Found], aliases: dict[str, str]) -> Mention:
         norm, rule = f.norm, f.rule
@@ -223,6 +233,7 @@ class PolicyExtractor:
             rule=f"policy:{rule}",
             kind=f.kind,
             doc_no=f.doc_no,
+            parent=f.programme,
         )
 
     def _unbracketed(self, text: str, taken: list[tuple[int, int]]) -> list[_Found]:
@@ -256,14 +267,14 @@ class PolicyExtractor:
 
     def _programmes(self, text: str, taken: list[tuple[int, int]], aliases: dict[str, str]) -> list[_Found]:
         out: list[_Found] = []
-        for name, kind, pattern, template, default_what in self.patterns.programmes:
+        for name, kind, pattern, template, default_what, span_from in self.patterns.programmes:
             for m in pattern.finditer(text):
-                s, e = m.span()
+                s, e = (m.start(span_from), m.end()) if span_from else m.span()
                 if not all(e <= a or s >= b for a, b in taken):
                     continue
                 groups = m.groupdict()
                 norm = template.format(n=_canon_number(name, groups.get("n")), what=_canon_what(groups.get("what") or default_what))
-                out.append(_Found(s, e, m.group(0), norm, kind, f"programme-{name}"))
+                out.append(_Found(s, e, text[s:e], norm, kind, f"programme-{name}"))
                 taken.append((s, e))
                 intro = self.patterns.intro.match(text, e)
                 if intro and (intro["q"] or intro["b"]):

@@ -121,6 +121,11 @@ def _mentions(b: _Builder, article: Article, mentions: Sequence[Mention]) -> dic
         key = entity_key(m, article.id)
         keys[(m.type, m.norm)] = key
         grouped[(m.type, key)].append(m)
+    for m in mentions:  # a document title naming a programme also mentions the programme
+        if m.type == "Policy" and m.parent and m.parent != m.norm:
+            derived = Mention("Policy", m.text, m.parent, m.start, m.end, m.extractor, "policy:programme-in-title", kind="procurement")
+            grouped[("Policy", policy_key(m.parent).key)].append(derived)
+            keys.setdefault(("Policy", m.parent), policy_key(m.parent).key)
     for (label, key), ms in grouped.items():
         node = b.node(label, key)
         _entity_props(b, node, ms, article)
