@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ class DrugLexicon:
     tcm_forms: tuple[str, ...]
     stem_stop: frozenset[str]
     class_after: tuple[str, ...]
+    common_freq: int
+    tokenizer: Any
+    left_words: tuple[str, ...]
+    bare_stems: frozenset[str]
 
     @classmethod
     def from_schema(cls) -> DrugLexicon:
@@ -49,7 +54,7 @@ class DrugLexicon:
             entries += [(a, d) for a in d.aliases]
         forms = drug_forms()
         form_alt = "|".join(map(re.escape, forms))
-        delims = re.escape(raw["delimiters"].encode().decode("unicode_escape"))
+        delims = re.escape(raw["delimiters"].replace("\\n", "\n"))
         name_chars = rf"[^{delims}\sA-Za-z]"
         lo, hi = int(raw["stem_min"]), int(raw["stem_max"])
         stems = "|".join(map(re.escape, sorted(raw["inn_stems"], key=len, reverse=True)))
@@ -58,8 +63,15 @@ class DrugLexicon:
         start = "(?:" + "|".join(f"(?<={w})" for w in left.split("|")) + ")"
         unknown = re.compile(rf"{start}(?P<stem>{name_chars}{{{lo},{hi}}}?)(?P<form>{form_alt})")
         inn = re.compile(rf"{start}(?P<stem>{name_chars}{{1,{hi}}}?(?:{stems})(?:{salts})?)(?P<form>{form_alt})?")
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO to stderr
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
         return cls(Matcher(entries), forms, re.compile(rf"(?:{form_alt})"), drug_stop(), unknown, inn,
-                   tuple(raw["salts"]), tuple(raw["tcm_forms"]), frozenset(raw["stem_stop"]), tuple(raw["class_after"]))
+                   tuple(raw["salts"]), tuple(raw["tcm_forms"]), frozenset(raw["stem_stop"]), tuple(raw["class_after"]),
+                   int(raw["common_word_freq"]), tokenizer, tuple(raw["left_words"]),
+                   frozenset([*raw["inn_stems"], "单抗", "双抗", "抗体"]))
 
 
 class DrugExtractor:
@@ -96,7 +108,10 @@ class DrugExtractor:
         for rule, pattern in (("drug:inn-stem", self.lex.inn_re), ("drug:form-suffix", self.lex.unknown_re)):
             for m in pattern.finditer(text):
                 s, e = m.span()
-                stem = m["stem"]
+                stem = self._trim(m["stem"])
+                if stem is None:
+                    continue
+                s = e - len(m["form"] or "") - len(stem)
                 form = m["form"] or ""
                 if not free(s, e) or self._rejected(stem, form, text, e):
                     continue
@@ -106,12 +121,32 @@ class DrugExtractor:
                 out.append(Mention("Drug", text[s:e], norm, s, e, "rules", rule, kind="tcm" if tcm else "chemical"))
         return sorted(out, key=lambda m: m.start)
 
+    def _trim(self, stem: str) -> str | None:
+        """Drop leading ordinary words from an unknown name; None when nothing drug-like is left."""
+        for word in self.lex.left_words:  # 抑制剂考格列汀 → 考格列汀
+            cut = stem.rfind(word, 0, len(stem) - 2)
+            if cut >= 0:
+                stem = stem[cut + len(word) :]
+        freq = self.lex.tokenizer.FREQ
+        tokens = self.lex.tokenizer.lcut(stem, HMM=False)
+        common = [i for i, t in enumerate(tokens[:-1]) if len(t) >= 2 and (freq.get(t) or 0) >= self.lex.common_freq]
+        if common:  # everything up to the last ordinary word is context, not name
+            tokens = tokens[common[-1] + 1 :]
+        rest = "".join(tokens)
+        if len(rest) < 2 or rest in self.lex.bare_stems:
+            return None
+        if all((freq.get(t) or 0) >= self.lex.common_freq for t in tokens):
+            return None
+        return rest
+
     def _is_class(self, text: str, end: int) -> bool:
         return text.startswith(self.lex.class_after, end)
 
     def _rejected(self, stem: str, form: str, text: str, end: int) -> bool:
         whole = squeeze(stem + form)
         if whole in self.lex.stop or squeeze(stem) in self.lex.stop or stem in self.lex.stem_stop:
+            return True
+        if any(whole.endswith(w) and len(w) >= 2 for w in self.lex.stop):
             return True
         if any(stem.startswith(w) for w in self.lex.stem_stop):
             return True
