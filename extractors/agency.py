@@ -45,15 +45,18 @@ class AgencyGazetteer:
     subunit_not: tuple[str, ...]
     bare_prefix: Mapping[str, Sequence[str]]
     collective: re.Pattern[str]
+    not_followed_by: tuple[str, ...] = ()
 
     @classmethod
     def from_schema(cls, regions: RegionGazetteer | None = None) -> AgencyGazetteer:
         raw: Mapping[str, Any] = load_toml("patterns/agency.toml")
         national: list[tuple[str, tuple[str, str, str]]] = []
+        ambiguous = set(raw.get("ambiguous_shorts", []))
         for a in agencies():
             national.append((a.name, (a.name, a.level, a.kind)))
             for s in a.short:
-                national.append((s, (a.name, a.level, a.kind)))
+                if s not in ambiguous:
+                    national.append((s, (a.name, a.level, a.kind)))
             for p in a.predecessors:
                 national.append((p, (p, a.level, a.kind)))
                 if p.startswith("原"):
@@ -72,6 +75,7 @@ class AgencyGazetteer:
             Matcher(national), Matcher(body_entries), regions or RegionGazetteer.from_schema(),
             tuple(sorted(raw["subunit_suffixes"], key=len, reverse=True)), int(raw["subunit_window"]),
             tuple(raw["subunit_not"]), dict(raw["bare_prefix"]), re.compile(raw["collective"]["pattern"]),
+            tuple(raw.get("not_followed_by", [])),
         )
 
 
@@ -102,6 +106,8 @@ class AgencyExtractor:
         titles = scan_titles(text)
         hits: list[_Hit] = []
         for s, e, _, payloads in self.gaz.national.find_all(text):
+            if text.startswith(self.gaz.not_followed_by, e):
+                continue
             name, level, kind = payloads[0]
             hits.append(_Hit(s, e, name, level, kind, "agency:national"))
         for s, e, surface, payloads in self.gaz.bodies.find_all(text):
