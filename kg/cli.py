@@ -249,6 +249,12 @@ def demo() -> None:
         click.echo(render_issue_summary(issue))
 
 
+# Commands that live in their own modules register themselves on ``cli`` when imported.
+from . import cli_query as _cli_query  # noqa: E402, F401
+from . import cli_store as _cli_store  # noqa: E402, F401
+from . import cli_train as _cli_train  # noqa: E402, F401
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="kg")
