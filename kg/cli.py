@@ -208,8 +208,10 @@ def render_extraction_table(issue: Issue, results: list[Any]) -> str:
 @click.argument("gold", type=click.Path(dir_okay=False))
 @click.argument("pred", required=False, type=click.Path(dir_okay=False))
 @click.option("--run", is_flag=True, help="Run the extractors on the corpus instead of reading PRED.")
-@click.option("--corpus", type=click.Path(file_okay=False), help="Corpus folder for --run (default: ../shared/corpus or $KG_CORPUS).")
-@click.option("--manifest", type=click.Path(dir_okay=False), help="Issue dates for --run (default: <corpus>/issues.csv).")
+@click.option("--corpus", type=click.Path(file_okay=False),
+              help="Corpus folder for --run (default: ../shared/corpus or $KG_CORPUS).")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="Issue dates for --run (default: <corpus>/issues.csv).")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
 @extractor_option
 @click.option("--errors", is_flag=True, help="List misses, false positives and wrong norms.")
@@ -234,19 +236,10 @@ def eval_cmd(gold: str, pred: str | None, run: bool, corpus: str | None, manifes
     else:
         preds = read_predictions(pred)
     report = evaluate(records, preds, texts)
-    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if as_json else render_report(report, errors=errors))
-
-
-@cli.command()
-def demo() -> None:
-    """Run kg on the bundled sample issues: parse them and print a summary."""
-    from .resources import samples_dir
-
-    root = Path(str(samples_dir()))
-    manifest = read_manifest(root / "manifest.csv")
-    for name in sorted(manifest):
-        issue = parse_path(root / name, issue_date=manifest[name])
-        click.echo(render_issue_summary(issue))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_report(report, errors=errors))
 
 
 # Commands that live in their own modules register themselves on ``cli`` when imported.

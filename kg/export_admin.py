@@ -32,7 +32,7 @@ from .store.base import Store
 from .store.cypher import render, set_from_row, support_property
 from .types import Edge, GraphBatch, Node
 
-__all__ = ["Rows", "cypher_literal", "export_cypher", "export_neo4j_admin", "rows_of"]
+__all__ = ["Rows", "cypher_literal", "export_cypher", "export_neo4j_admin", "rows_of", "schema_script"]
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def export_neo4j_admin(
             )
             written[stem] = _write_csv(out / f"{stem}.csv", rows)
             rel_args.append(f"--relationships={rel.type}={stem}.header.csv,{stem}.csv")
-    (out / "schema.cypher").write_text(_schema_script(), encoding="utf-8")
+    (out / "schema.cypher").write_text(schema_script(), encoding="utf-8")
     (out / "README.md").write_text(
         _readme(node_args, rel_args, array_delimiter, database, written), encoding="utf-8"
     )
@@ -206,7 +206,7 @@ def _sh(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def _schema_script() -> str:
+def schema_script() -> str:
     model = graph_model()
     lines = [render("schema/node_key", "neo4j", label=n.label, key=n.key) + ";" for n in model.nodes]
     lines += [
@@ -265,7 +265,7 @@ def export_cypher(source: Source, path: str | Path) -> int:
     returns the number of statements."""
     model, support = graph_model(), support_property()
     nodes, edges = rows_of(source)
-    statements = [s for s in _schema_script().splitlines() if not s.startswith("//")]
+    statements = [s for s in schema_script().splitlines() if not s.startswith("//")]
     for spec in model.nodes:
         names = [*spec.property_names, support]
         template = render(
