@@ -241,15 +241,16 @@ def demo(store_dir: str | None, out: str) -> None:
 
 
 def _demo_report(store: Store, out: Path) -> None:
-    """The timeline of the policy the samples report most often, when the reports are installed."""
-    from importlib import import_module
+    """The timeline report of the policy the samples report in the most issues."""
+    from .query import result_dicts, run_query
+    from .report import build_report, write_report
 
-    try:
-        report = import_module("kg.report")
-    except ImportError:  # pragma: no cover - reports land with the canned-queries issue
+    rows = result_dicts(run_query(store, "queries/policies", {"policy": ""}))
+    if not rows:
         return
-    demo_report = getattr(report, "demo_report", None)
-    if demo_report is None:
-        return
-    for path in demo_report(store, out):
+    top = max(rows, key=lambda r: (r["issues"], r["articles"], r["policy"]))
+    report = build_report(store, "timeline", top["policy"])
+    click.echo()
+    click.echo(f"timeline of {top['policy']} ({top['issues']} issues): {report.summary}")
+    for path in write_report(report, out):
         click.echo(f"wrote {path}")

@@ -140,3 +140,5 @@ def test_demo_loads_the_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 0, result.output
     assert "3 issue(s) loaded, 0 failed" in result.output
     assert stats(tmp_path / "demo-store")["nodes"]["Issue"] == 3  # type: ignore[index]
+    pages = list((tmp_path / "kg-demo").glob("timeline-*.html"))
+    assert len(pages) == 1 and "<svg" in pages[0].read_text(encoding="utf-8")

@@ -1,0 +1,16 @@
+// name: queries/region-activity
+// description: Pilots (PILOTS_IN) and implementations (IMPLEMENTS) reported in a region and in the cities and counties within it (two WITHIN steps), oldest issue first, with their evidence.
+// params: $region (string) the region's full name (浙江省) or display name (浙江)
+// example: kg query region-activity --param region=浙江省
+// columns: region, place, relation, actor_label, actor, issue_date, issue_id, article_id, evidence
+// dialect: lbug
+MATCH (top:Region)
+WHERE top.key = $region OR top.name = $region
+MATCH (pl:Region)-[:WITHIN*0..2]->(top)
+WITH DISTINCT top, pl
+MATCH (pl)-[f:PILOTS_IN|IMPLEMENTS]-(x)
+WHERE label(x) = 'Policy' OR label(x) = 'Agency'
+RETURN top.key AS region, pl.key AS place, label(f) AS relation, label(x) AS actor_label,
+       x.name AS actor, f.issue_date AS issue_date, f.issue_id AS issue_id, f.article_id AS article_id,
+       f.evidence AS evidence
+ORDER BY issue_date, place, relation, actor, article_id, evidence
