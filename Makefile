@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kg-installed
 
-.PHONY: install demo test lint typecheck bench clean
+.PHONY: install demo test lint typecheck bench clean train
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+# Rebuild the shipped spaCy pipeline (kg/models/spacy_zh) from tests/gold/gold.jsonl (dev split).
+train: install
+	$(BIN)/kg train
+
 lint: install
 	$(BIN)/ruff check kg extractors tests bench
 	$(BIN)/mypy
@@ -32,6 +36,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 	$(BIN)/mypy extractors
+
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info kg-data

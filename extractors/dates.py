@@ -25,7 +25,9 @@ _Y = r"(?P<y>(?:19|20)\d{2})"
 _M = r"(?P<m>1[0-2]|0?[1-9])"
 _D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
 _SEP = r"\s*(?:至|到|—|–|-|~|～)\s*"
-_PART = r"(?P<part>底|末|初|中旬|上旬|下旬|中)?"
+# 年中/月中 only when 中 does not start the next word (2020 年中共中央…, 3 月中国…)
+_MID = r"中(?![\u4e00-\u9fff])|中(?=以来|以前|以后|之前|前|后|起|至|到|旬)"
+_PART = r"(?P<part>底|末|初|中旬|上旬|下旬|" + _MID + r")?"
 _QUARTER = r"(?:第\s*)?(?P<q>[一二三四1-4])\s*季度"
 _HALF = r"(?P<h>上|下)半年"
 
@@ -41,8 +43,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("y-quarter", _Y + _S + "年" + _S + _QUARTER),
     ("y-half", _Y + _S + "年" + _S + _HALF),
     ("ym", _Y + _S + "年" + _S + _M + _S + "月" + r"份?" + _PART + r"(?!\s*\d{1,2}\s*[日号])"),
-    ("y-range", _Y + _SEP + r"(?P<y2>(?:19|20)\d{2})" + _S + "年"),
-    ("y", _Y + _S + "年" + r"(?P<part>底|末|初|中|年底|年初)?(?![\d度代])"),
+    ("y-range", _Y + r"(?:\s*年)?" + _SEP + r"(?P<y2>(?:19|20)\d{2})" + _S + "年" + r"(?!\s*\d{1,2}\s*月)"),
+    ("y", _Y + _S + "年" + r"(?P<part>底|末|初|年底|年初|" + _MID + r")?(?![\d度代])"),
     ("md-range", r"(?<![\d年个])" + _M + _S + "月" + _S + _D + _S + r"(?:[日号]" + _SEP + r"(?:(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?|" + _SEP + r")"
      + r"(?P<d2>3[01]|[12]\d|0?[1-9])\s*[日号]"),
     ("md", r"(?<![\d年个第])" + _M + _S + "月" + _S + _D + _S + "[日号]"),
@@ -52,10 +54,13 @@ _PATTERNS: list[tuple[str, str]] = [
 
 _RELATIVE = [
     "今年以来", "今年上半年", "今年下半年", "今年年初", "今年年底", "今年初", "今年底", "今年", "去年同期", "去年底", "去年", "前年",
-    "明年", "上半年", "下半年", "上个月", "上月", "本月", "近日", "日前", "近期", "年初", "年底", "年中", "当年",
+    "明年", "上半年", "下半年", "上个月", "上月", "下个月", "下月", "本月", "近日", "日前", "近期",
+    "年初", "年底", "年中",
 ]
+# Not here: 当年/当月/同年 ("that year") refer to a time named earlier in the text, not to the issue date.
 _RELATIVE_QUARTER = re.compile(r"(?<![\d年])(?:今年)?(?:第\s*)?(?P<q>[一二三四])\s*季度")
 _COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+_COUNT_CHARS = "一二两三四五六七八九十百几多每全当半同该"  # 一年中, 全年中: "in a year", not mid-year
 _REL_RE = re.compile("|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)))
 _YEAR_STATED = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -76,8 +81,9 @@ def resolve_relative(word: str, issue_date: str | None) -> tuple[str | None, str
         return None, "relative"
     y, m = int(issue_date[:4]), int(issue_date[5:7])
     prev_y, prev_m = (y, m - 1) if m > 1 else (y - 1, 12)
+    next_y, next_m = (y, m + 1) if m < 12 else (y + 1, 1)
     table = {
-        "今年以来": (f"{y}", "year"), "今年": (f"{y}", "year"), "当年": (f"{y}", "year"),
+        "今年以来": (f"{y}", "year"), "今年": (f"{y}", "year"),
         "今年上半年": (f"{y}-H1", "half"), "今年下半年": (f"{y}-H2", "half"),
         "上半年": (f"{y}-H1", "half"), "下半年": (f"{y}-H2", "half"),
         "今年年初": (f"{y}-01", "month"), "今年初": (f"{y}-01", "month"), "年初": (f"{y}-01", "month"),
@@ -86,6 +92,7 @@ def resolve_relative(word: str, issue_date: str | None) -> tuple[str | None, str
         "去年同期": (f"{y - 1}", "year"), "去年底": (f"{y - 1}-12", "month"), "去年": (f"{y - 1}", "year"),
         "前年": (f"{y - 2}", "year"), "明年": (f"{y + 1}", "year"),
         "上个月": (f"{prev_y}-{prev_m:02d}", "month"), "上月": (f"{prev_y}-{prev_m:02d}", "month"),
+        "下个月": (f"{next_y}-{next_m:02d}", "month"), "下月": (f"{next_y}-{next_m:02d}", "month"),
         "本月": (f"{y}-{m:02d}", "month"),
         "近日": (f"{y}-{m:02d}", "month"), "日前": (f"{y}-{m:02d}", "month"), "近期": (f"{y}-{m:02d}", "month"),
     }
@@ -130,7 +137,7 @@ class DateExtractor:
                                    precision="quarter", relative=True))
         for m in _REL_RE.finditer(text):
             s, e = m.span()
-            if not free(s, e):
+            if not free(s, e) or (m.group(0) == "年中" and not self._mid_year(text, s)):
                 continue
             iso, precision = resolve_relative(m.group(0), issue_date)
             taken.append((s, e))
@@ -139,7 +146,15 @@ class DateExtractor:
         return sorted(out, key=lambda x: x.start)
 
     @staticmethod
-    def _norm(name: str, m: re.Match[str], text: str, issue_year: int | None) -> tuple[str | None, str, bool]:  # noqa: C901
+    def _mid_year(text: str, s: int) -> bool:
+        """年中 is the middle of the year only on its own: not 一年中 / 全年中, not 年中国…."""
+        before = text[s - 1 : s]
+        after = text[s + 2 : s + 3]
+        counted = before.isdigit() or before.isspace() or (before and before in _COUNT_CHARS)
+        return not (counted or (after and after in "国共央华医药心"))
+
+    @staticmethod
+    def _norm(name: str, m: re.Match[str], text: str, issue_year: int | None) -> tuple[str | None, str, bool]:
         g = m.groupdict()
         inferred = False
         y = int(g["y"]) if g.get("y") else None

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from kg.types import Article, Extraction, Mention
 
 from .base import ArticleContext, register
 from .policy import scan_titles
+from .segment import tokenizer
 
 __all__ = ["DrugExtractor", "DrugLexicon"]
 
@@ -44,6 +44,7 @@ class DrugLexicon:
     tokenizer: Any
     left_words: tuple[str, ...]
     bare_stems: frozenset[str]
+    company_after: tuple[str, ...] = ()
 
     @classmethod
     def from_schema(cls) -> DrugLexicon:
@@ -63,15 +64,10 @@ class DrugLexicon:
         start = "(?:" + "|".join(f"(?<={w})" for w in left.split("|")) + ")"
         unknown = re.compile(rf"{start}(?P<stem>{name_chars}{{{lo},{hi}}}?)(?P<form>{form_alt})")
         inn = re.compile(rf"{start}(?P<stem>{name_chars}{{1,{hi}}}?(?:{stems})(?:{salts})?)(?P<form>{form_alt})?")
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO to stderr
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
         return cls(Matcher(entries), forms, re.compile(rf"(?:{form_alt})"), drug_stop(), unknown, inn,
                    tuple(raw["salts"]), tuple(raw["tcm_forms"]), frozenset(raw["stem_stop"]), tuple(raw["class_after"]),
-                   int(raw["common_word_freq"]), tokenizer, tuple(raw["left_words"]),
-                   frozenset([*raw["inn_stems"], "单抗", "双抗", "抗体"]))
+                   int(raw["common_word_freq"]), tokenizer(), tuple(raw["left_words"]),
+                   frozenset([*raw["inn_stems"], "单抗", "双抗", "抗体"]), tuple(raw["company_after"]))
 
 
 class DrugExtractor:
@@ -96,15 +92,18 @@ class DrugExtractor:
 
         for s, e, surface, entries in self.lex.matcher.find_longest(text):
             entry: DrugEntry = entries[0]
+            norm = entry.name
             form_match = self.lex.form_re.match(text, e)
-            if form_match and entry.kind != "tcm":
+            if form_match and not entry.name.endswith(self.lex.forms):
                 e = form_match.end()
+                if entry.kind == "tcm":  # 血塞通 + 软胶囊: a TCM product's norm keeps its form
+                    norm = squeeze(entry.name + form_match.group(0))
             if text[max(0, s - 3) : s] == "注射用":
                 s -= 3
-            if not free(s, e) or self._is_class(text, e):
+            if not free(s, e) or self._is_class(text, e) or self._is_company(text, e):
                 continue
             taken.append((s, e))
-            out.append(Mention("Drug", text[s:e], entry.name, s, e, "rules", "drug:lexicon", kind=entry.kind))
+            out.append(Mention("Drug", text[s:e], norm, s, e, "rules", "drug:lexicon", kind=entry.kind))
         for rule, pattern in (("drug:inn-stem", self.lex.inn_re), ("drug:form-suffix", self.lex.unknown_re)):
             for m in pattern.finditer(text):
                 s, e = m.span()
@@ -142,6 +141,10 @@ class DrugExtractor:
     def _is_class(self, text: str, end: int) -> bool:
         return text.startswith(self.lex.class_after, end)
 
+    def _is_company(self, text: str, end: int) -> bool:
+        """片仔癀股份有限公司, 云南白药集团: the name is a company's, not a product's."""
+        return text.startswith(self.lex.company_after, end)
+
     def _rejected(self, stem: str, form: str, text: str, end: int) -> bool:
         whole = squeeze(stem + form)
         if whole in self.lex.stop or squeeze(stem) in self.lex.stop or stem in self.lex.stem_stop:
@@ -150,7 +153,7 @@ class DrugExtractor:
             return True
         if any(stem.startswith(w) for w in self.lex.stem_stop):
             return True
-        if self._is_class(text, end):
+        if self._is_class(text, end) or self._is_company(text, end):
             return True
         return len(stem) < 2
 

@@ -25,6 +25,9 @@ __all__ = ["FigureExtractor", "FigurePatterns"]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\s*\.\s*\d+)?"
 _SEP = r"\s*(?:~|～|-|—|–|至|到)\s*"
+_ORDINAL_LIST = re.compile(r"第\s*\d+(?:\s*[、,，]\s*\d+)*\s*[、,，]\s*\Z")
+# a fraction written with a slash (2/3): small numerator and denominator, not part of a date or code
+_FRACTION = re.compile(r"(?<![\d./A-Za-z])(?P<n>[1-9]\d?)/(?P<d>[1-9]\d?)(?![\d./A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +114,30 @@ class FigureExtractor:
                         "figure:range" if m["b"] else "figure:number",
                         value=value, unit=unit_full, kind=kind, qualifier=self._qualifier(text, s, e))
             )
-        return out
+        for m in _FRACTION.finditer(text):
+            s, e = m.span()
+            n, d = int(m["n"]), int(m["d"])
+            if n >= d or any(a <= s < b for a, b in titles) or any(x.start < e and s < x.end for x in out):
+                continue
+            if text[max(0, s - 3) : s].rstrip().endswith("第"):
+                continue  # 第 3/4 季度
+            out.append(Mention("Figure", m.group(0), m.group(0), s, e, "rules", "figure:fraction",
+                               value=n / d, unit="", kind="ratio", qualifier=self._qualifier(text, s, e)))
+        return sorted(out, key=lambda x: x.start)
 
     def _not_a_figure(self, text: str, m: re.Match[str], unit: str) -> bool:
         number = squeeze(m["a"])
         if unit == "年" and re.fullmatch(r"(?:19|20)\d{2}", number):
             return True  # a year
+        if unit == "日" and text.startswith(("内", "以内", "之内"), m.end()) and not m["b"]:
+            return False  # 7 日内: a duration, not a day of the month
         if unit in ("日", "号") or text[m.end() : m.end() + 1] in ("号",):
             return True
         after = text[m.end() : m.end() + 2]
         if text[max(0, m.start() - 3) : m.start()].rstrip().endswith("第"):
             return True  # an ordinal
+        if _ORDINAL_LIST.search(text, max(0, m.start() - 30), m.start()):
+            return True  # 第 4、6、8 位: the later items of an ordinal list
         if after.startswith(("月", "版")):
             return True
         return False

@@ -47,8 +47,9 @@ class PolicyPatterns:
     quoted: re.Pattern[str]
     bare: re.Pattern[str]
     laws: re.Pattern[str]
+    named_rules: re.Pattern[str] | None
     reports: tuple[re.Pattern[str], ...]
-    programmes: tuple[tuple[str, str, re.Pattern[str], str, str, str], ...]
+    programmes: tuple[tuple[str, str, re.Pattern[str], str, str, str, tuple[str, ...]], ...]
 
     @classmethod
     def from_schema(cls, name: str = "patterns/policy.toml") -> PolicyPatterns:
@@ -69,9 +70,12 @@ class PolicyPatterns:
             quoted=re.compile(raw["unbracketed"]["quoted"]),
             bare=re.compile(raw["unbracketed"]["bare"]),
             laws=law_re,
+            named_rules=(re.compile("(?<![《])(?P<t>" + "|".join(map(re.escape, sorted(rules, key=len, reverse=True))) + ")(?![》])")
+                         if (rules := raw["unbracketed"].get("named_rules", [])) else None),
             reports=tuple(re.compile(p) for p in raw["unbracketed"]["reports"]),
             programmes=tuple(
-                (r["name"], r["kind"], re.compile(r["pattern"]), r["norm"], r.get("default_what", ""), r.get("span", ""))
+                (r["name"], r["kind"], re.compile(r["pattern"]), r["norm"], r.get("default_what", ""), r.get("span", ""),
+                 tuple(sorted(r.get("trim", []), key=len, reverse=True)))
                 for r in raw["programmes"]["rule"]
             ),
         )
@@ -205,11 +209,10 @@ class PolicyExtractor:
 
     def _programme_in(self, title: str) -> str | None:
         """The programme a document title belongs to (《关于开展…66个化学药品省际联盟带量联动采购公告》)."""
-        for name, _, pattern, template, default_what, _ in self.patterns.programmes:
+        for name, _, pattern, template, default_what, _, _ in self.patterns.programmes:
             m = pattern.search(title)
             if m:
-                groups = m.groupdict()
-                return template.format(n=_canon_number(name, groups.get("n")), what=_canon_what(groups.get("what") or default_what))
+                return _programme_norm(name, template, default_what, m)
         return None
 
     def _resolve(self, f: _Found, found: list[_Found], aliases: dict[str, str]) -> Mention:
@@ -257,6 +260,12 @@ class PolicyExtractor:
             if free(s, e):
                 out.append(_Found(s, e, m["t"], policy_norm(m["t"]), "law", "bare-law"))
                 taken.append((s, e))
+        if p.named_rules is not None:
+            for m in p.named_rules.finditer(text):
+                s, e = m.span("t")
+                if free(s, e):
+                    out.append(_Found(s, e, m["t"], policy_norm(m["t"]), "regulation", "bare-rule"))
+                    taken.append((s, e))
         for pattern in p.reports:
             for m in pattern.finditer(text):
                 s, e = m.span("t")
@@ -267,13 +276,13 @@ class PolicyExtractor:
 
     def _programmes(self, text: str, taken: list[tuple[int, int]], aliases: dict[str, str]) -> list[_Found]:
         out: list[_Found] = []
-        for name, kind, pattern, template, default_what, span_from in self.patterns.programmes:
+        for name, kind, pattern, template, default_what, span_from, trim in self.patterns.programmes:
             for m in pattern.finditer(text):
                 s, e = (m.start(span_from), m.end()) if span_from else m.span()
+                s = _trim_lead(text, s, e, trim)
                 if not all(e <= a or s >= b for a, b in taken):
                     continue
-                groups = m.groupdict()
-                norm = template.format(n=_canon_number(name, groups.get("n")), what=_canon_what(groups.get("what") or default_what))
+                norm = squeeze(text[s:e]) if trim else _programme_norm(name, template, default_what, m)
                 out.append(_Found(s, e, text[s:e], norm, kind, f"programme-{name}"))
                 taken.append((s, e))
                 intro = self.patterns.intro.match(text, e)
@@ -292,6 +301,30 @@ class PolicyExtractor:
                     out.append(_Found(s, e, alias, norm, "programme", "alias-use"))
                     taken.append((s, e))
         return out
+
+
+def _trim_lead(text: str, s: int, e: int, words: tuple[str, ...]) -> int:
+    """Move ``s`` past leading function words and verbs (以进一步深化…行动 → …行动)."""
+    moved = True
+    while moved and words:
+        moved = False
+        for w in words:
+            if text.startswith(w, s) and e - s - len(w) >= 4:
+                s += len(w)
+                moved = True
+                break
+    return s
+
+
+def _programme_norm(name: str, template: str, default_what: str, m: re.Match[str]) -> str:
+    """A programme's norm from its rule's template: ``{n}``, ``{what}``, ``{core}``, ``{surface}``."""
+    groups = m.groupdict()
+    return template.format(
+        n=_canon_number(name, groups.get("n")),
+        what=_canon_what(groups.get("what") or default_what),
+        core=squeeze(groups.get("core") or ""),
+        surface=squeeze(m.group(0)),
+    )
 
 
 _WHAT = {"省份": "省", "省(区、市)": "省", "省区市": "省", "化药": "化学药品"}

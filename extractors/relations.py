@@ -5,14 +5,21 @@ Each relation comes with its evidence sentence, the sentence's offsets and the r
 that produced it. Triggers, allowed endpoint types and distances are data
 (``schema/patterns/relations.toml``); endpoints are checked against the graph model, and
 anything it does not allow is counted in :attr:`RelationExtractor.rejected`.
+
+Patterns apply within one sentence. A trigger inside an entity span (``实施`` in
+``《…实施方案》``) is not a trigger. The subject of a verb is the group of agencies (or
+regions) before it in its clause, joined by ``、和与及会同联合``; when the clause has no
+subject (``……，审议通过了《…》``) it is carried from the nearest earlier clause of the
+sentence that starts with one, skipping adjunct clauses (``为…``, ``根据…``, ``在…``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from kg.graphmodel import graph_model
@@ -24,11 +31,20 @@ from .base import ArticleContext, register
 __all__ = ["RelationExtractor", "RelationPatterns", "sentences"]
 
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_CLAUSE_SEP = "，,：:"
+_DOC_NO = re.compile(r"^\s*[(（][^()（）]{0,24}[)）]")
+_LIST_GAP = re.compile(r"^[\s、和及与,，]*(?:以及)?[\s、]*$")
+
+Found = Iterator[tuple[Mention, Mention, str, Mapping[str, str]]]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (split at 。！？；and newlines)."""
     return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group(0).strip()]
+
+
+def _alternation(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or r"(?!)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +56,52 @@ class Spec:
     max_distance: int
     extra: Mapping[str, Any]
 
+    def words(self, key: str) -> tuple[str, ...]:
+        return tuple(self.extra.get(key, ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Clauses:
+    """How clauses start: fillers before a subject, adjunct openers, meeting subjects, causatives."""
+
+    filler_re: re.Pattern[str]
+    adjunct_starts: tuple[str, ...]
+    meeting_re: re.Pattern[str]
+    causative: tuple[str, ...]
+
+    @classmethod
+    def from_raw(cls, raw: Mapping[str, Any]) -> Clauses:
+        fillers = "|".join(map(re.escape, sorted(raw.get("fillers", ()), key=len, reverse=True))) or r"(?!)"
+        return cls(
+            re.compile(rf"(?:\s|[，,]|{fillers})*"),
+            tuple(raw.get("adjunct_starts", ())),
+            re.compile(r"^\s*" + raw.get("meeting", r"(?!)") + r"\s*$"),
+            tuple(raw.get("causative", ())),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class RelationPatterns:
     specs: Mapping[str, Spec]
+    clauses: Clauses = Clauses(re.compile(r"\s*"), (), re.compile(r"(?!)"), ())
 
     @classmethod
     def from_schema(cls) -> RelationPatterns:
         raw: Mapping[str, Any] = load_toml("patterns/relations.toml")
         specs = {}
         for rtype, spec in raw.items():
+            if "triggers" not in spec:
+                continue
             triggers = tuple(sorted(spec["triggers"], key=len, reverse=True))
-            specs[rtype] = Spec(triggers, re.compile("|".join(map(re.escape, triggers))), tuple(spec["head"]),
-                                tuple(spec["tail"]), int(spec["max_distance"]), spec)
-        return cls(specs)
+            specs[rtype] = Spec(
+                triggers,
+                _alternation(triggers),
+                tuple(spec["head"]),
+                tuple(spec["tail"]),
+                int(spec["max_distance"]),
+                spec,
+            )
+        return cls(specs, Clauses.from_raw(raw.get("clauses", {})))
 
 
 class RelationExtractor:
@@ -64,6 +112,7 @@ class RelationExtractor:
 
     def __init__(self, patterns: RelationPatterns) -> None:
         self.p = patterns
+        self.c = patterns.clauses
         self.rejected: Counter[str] = Counter()
         self.model = graph_model()
 
@@ -74,14 +123,21 @@ class RelationExtractor:
         text = article.text
         ents = sorted(mentions, key=lambda m: m.start)
         out: list[Relation] = []
+        finders = (
+            ("ISSUED", self._issued),
+            ("PILOTS_IN", self._pilots),
+            ("IMPLEMENTS", self._implements),
+            ("SELECTED_IN", self._selected),
+            ("BASED_ON", self._based_on),
+            ("AMENDS", self._amends),
+            ("REPEALS", self._repeals),
+        )
         for s, e in sentences(text):
             inside = [m for m in ents if s <= m.start and m.end <= e]
             if not inside:
                 continue
             sent = _Sentence(text, s, e, inside, ents)
-            for rtype, finder in (("ISSUED", self._issued), ("PILOTS_IN", self._pilots), ("IMPLEMENTS", self._implements),
-                                  ("SELECTED_IN", self._selected), ("BASED_ON", self._based_on), ("AMENDS", self._amends),
-                                  ("REPEALS", self._repeals)):
+            for rtype, finder in finders:
                 if rtype not in self.p.specs:
                     continue
                 for head, tail, rule, props in finder(sent, self.p.specs[rtype]):
@@ -90,144 +146,307 @@ class RelationExtractor:
                         out.append(rel)
         return _dedupe(out)
 
+    # --- subjects ------------------------------------------------------------------------------
+
+    def _subject(
+        self,
+        sent: _Sentence,
+        pos: int,
+        types: tuple[str, ...],
+        distance: int,
+        joiners: Sequence[str],
+    ) -> tuple[list[Mention], str]:
+        """The subject group of the verb at ``pos``: in its clause, else carried from an earlier clause."""
+        cs = sent.clause_start(pos)
+        cands = [m for m in sent.inside if m.type in types and max(cs, pos - distance) <= m.start and m.end <= pos]
+        if cands:
+            group = _group_back(sent, cands, joiners)
+            if any(w in sent.full[group[-1].end : pos] for w in self.c.causative):
+                return [], "causative"
+            return group, "subject"
+        if self._lead(sent, cs) < pos:  # the clause has words of its own before the verb
+            return [], ""
+        return self._carried(sent, cs, types, joiners), "carried-subject"
+
+    def _lead(self, sent: _Sentence, p: int) -> int:
+        """The first position at or after ``p`` that is not a filler word, space or date."""
+        while True:
+            date = next((m for m in sent.inside if m.start == p and m.type in ("Date", "Figure")), None)
+            if date is not None:
+                p = date.end
+                continue
+            m = self.c.filler_re.match(sent.full, p, sent.end)
+            if m is None or m.end() == p:
+                return p
+            p = m.end()
+
+    def _carried(
+        self, sent: _Sentence, clause_start: int, types: tuple[str, ...], joiners: Sequence[str]
+    ) -> list[Mention]:
+        end = clause_start - 1
+        for _ in range(5):
+            if end <= sent.start:
+                return []
+            cs = sent.clause_start(end)
+            actors = [m for m in sent.inside if m.type in ("Agency", "Region") and cs <= m.start and m.end <= end]
+            lead = self._lead(sent, cs)
+            first = next((m for m in actors if m.start == lead), None)
+            if first is not None and first.type in types:
+                return _group_forward(sent, [m for m in actors if m.type in types and m.start >= first.start], joiners)
+            if actors and actors[-1].type in types and self.c.meeting_re.match(sent.full[actors[-1].end : end]):
+                return _group_back(sent, [m for m in actors if m.type in types], joiners)
+            if actors and not sent.full.startswith(self.c.adjunct_starts, lead):
+                return []
+            end = cs - 1
+        return []
+
     # --- one finder per relation type; each yields (head, tail, rule, props) -------------------
 
-    def _issued(self, sent: _Sentence, spec: Spec) -> Any:
-        text = sent.text
+    def _issued(self, sent: _Sentence, spec: Spec) -> Found:
+        full = sent.full
+        joiners = spec.words("joiners")
         for policy in sent.of("Policy"):
-            window = text[max(sent.start, policy.start - spec.max_distance) : policy.start]
-            trig = _last(spec.trigger_re, window)
-            if trig is None:
+            if any(w in full[policy.end : policy.end + 12] for w in spec.words("negative_after")):
                 continue
-            trig_start = policy.start - len(window) + trig.start()
-            between = text[trig_start : policy.start]
-            if any(n in text[max(sent.start, trig_start - 12) : policy.start] for n in spec.extra["negative"]):
-                continue
-            if re.search(r"[。；]", between) or _other_policy_between(sent, trig_start, policy):
-                continue
-            subjects = _subject_group(sent, trig_start, spec)
-            rule = "issued:subject"
-            if not subjects:
-                subjects = _elided_subject(sent, trig_start)
-                rule = "issued:elided-subject"
-            for agency in subjects:
-                yield agency, policy, rule, {}
+            trigs = sent.triggers(spec.trigger_re, max(sent.start, policy.start - spec.max_distance), policy.start)
+            if trigs:
+                t0, t1 = trigs[-1]
+                if not any(
+                    n in full[max(sent.start, t0 - 12) : policy.start] for n in spec.words("negative")
+                ) and _object_of(sent, t1, policy):
+                    subjects, how = self._subject(
+                        sent, t0, ("Agency",), int(spec.extra.get("subject_distance", 60)), joiners
+                    )
+                    for agency in subjects:
+                        yield agency, policy, f"issued:{how}", {}
+            if spec.extra.get("possessive"):
+                yield from ((a, policy, "issued:possessive", {}) for a in self._possessive(sent, policy, joiners))
         # passive: 《…》由 AG 印发
-        for m in re.finditer(r"由\s*", text[sent.start : sent.end]):
+        for m in re.finditer(r"由\s*", sent.body):
             pos = sent.start + m.end()
             agencies = [a for a in sent.of("Agency") if pos <= a.start <= pos + 2]
-            if not agencies:
-                continue
-            rest = text[agencies[0].end : agencies[0].end + 20]
-            if not spec.trigger_re.search(rest):
+            if not agencies or not spec.trigger_re.search(full[agencies[0].end : agencies[0].end + 20]):
                 continue
             before = [p for p in sent.of("Policy") if p.end <= sent.start + m.start()]
-            if before:
+            if before and re.fullmatch(r"\s*", full[before[-1].end : sent.start + m.start()]):
                 yield agencies[0], before[-1], "issued:passive", {}
 
-    def _pilots(self, sent: _Sentence, spec: Spec) -> Any:
-        if not spec.trigger_re.search(sent.body):
-            return
-        regions = [r for r in sent.of("Region")]
-        if not regions:
-            return
+    def _possessive(self, sent: _Sentence, policy: Mention, joiners: Sequence[str]) -> list[Mention]:
+        """国务院《政府工作报告》 / 中共中央、国务院在《…》中提出: the agency right before the title."""
+        agencies = [a for a in sent.of("Agency") if a.end <= policy.start]
+        if not agencies:
+            return []
+        gap = sent.full[agencies[-1].end : policy.start]
+        if re.fullmatch(r"\s*", gap) or (
+            re.fullmatch(r"\s*在\s*", gap) and re.match(r"\s*(?:中|里)", sent.full[policy.end :])
+        ):
+            return _group_back(sent, agencies, joiners)
+        return []
+
+    def _pilots(self, sent: _Sentence, spec: Spec) -> Found:
+        trigs = [
+            t
+            for t in sent.triggers(spec.trigger_re, sent.start, sent.end)
+            if not sent.negated(t[0], spec.words("negative"))
+        ]
+        regions = [r for r in sent.of("Region") if not _inside(r, sent.of("Agency"))]
         heads = sent.of("Policy") or sent.of("Agency")
-        if not heads:
+        if not trigs or not regions or not heads:
             return
-        trig = spec.trigger_re.search(sent.body)
-        assert trig is not None
-        t = sent.start + trig.start()
+        t = trigs[0][0]
         head = min(heads, key=lambda h: abs(h.start - t))
         for region in regions:
-            if abs(region.start - t) <= spec.max_distance and not _inside(region, sent.of("Agency")):
+            if abs(region.start - t) <= spec.max_distance:
                 yield head, region, "pilots:sentence", {}
 
-    def _implements(self, sent: _Sentence, spec: Spec) -> Any:
+    def _implements(self, sent: _Sentence, spec: Spec) -> Found:
+        full = sent.full
+        joiners = ["、", "和", "与", "及", "以及", "会同", "联合"]
+        distance = int(spec.extra.get("subject_distance", 40))
+        programme_re = _alternation(list(spec.triggers) + list(spec.words("programme_triggers")))
+        purpose_re = re.compile(spec.extra.get("purpose", r"(?!)"))
+        meeting_after = re.compile(spec.extra.get("meeting_after", r"(?!)"))
         for policy in sent.of("Policy"):
-            window_start = max(sent.start, policy.start - spec.max_distance)
-            trig = _last(spec.trigger_re, sent.full[window_start : policy.start])
-            if trig is not None:
-                t = window_start + trig.start()
-                if _other_policy_between(sent, t, policy) or re.search(r"[，,]", sent.full[t : policy.start]):
+            pattern = programme_re if policy.kind in spec.words("programme_kinds") else spec.trigger_re
+            trigs = sent.triggers(pattern, max(sent.start, policy.start - spec.max_distance), policy.start)
+            if trigs:
+                t0, t1 = trigs[-1]
+                purpose = purpose_re.search(full[max(sent.start, t0 - 10) : t1])
+                if (
+                    not sent.negated(t0, spec.words("negative"))
+                    and not (purpose and purpose.end() == t1 - max(sent.start, t0 - 10))
+                    and _object_of(sent, t1, policy)
+                ):
+                    actors, how = self._subject(sent, t0, ("Region", "Agency"), distance, joiners)
+                    yield from ((a, policy, f"implements:{how}", {}) for a in actors)
                     continue
-                actor = _nearest_before(sent, ("Region", "Agency"), t, 30)
-                if actor is not None:
-                    yield actor, policy, "implements:actor-trigger-policy", {}
+            # X 召开 …《P》部署会议
+            if meeting_after.match(full[policy.end : sent.end]):
+                calls = sent.triggers(
+                    re.compile(re.escape(spec.extra.get("meeting_trigger", "召开"))),
+                    max(sent.start, policy.start - spec.max_distance),
+                    policy.start,
+                )
+                if calls and _object_of(sent, calls[-1][1], policy):
+                    actors, how = self._subject(sent, calls[-1][0], ("Region", "Agency"), distance, joiners)
+                    yield from ((a, policy, "implements:deploy-meeting", {}) for a in actors)
+                    continue
+            # 《P》在 RG 落地
+            after = sent.triggers(spec.trigger_re, policy.end, min(sent.end, policy.end + spec.max_distance))
+            if after and not sent.negated(after[0][0], spec.words("negative")):
+                t = after[0][0]
+                if not re.search(r"[，,]", full[policy.end : t]):
+                    for region in [r for r in sent.of("Region") if policy.end <= r.start < t]:
+                        yield region, policy, "implements:policy-region-trigger", {}
+        # 为深入贯彻《P》…，X …: the main clause's subject (unless it issues a document: BASED_ON)
+        made_re = (
+            _alternation(self.p.specs["BASED_ON"].words("made_by"))
+            if "BASED_ON" in self.p.specs
+            else re.compile(r"(?!)")
+        )
+        for m in purpose_re.finditer(full, sent.start, sent.end):
+            if sent.masked(m.start(), m.end()):
                 continue
-            after = sent.full[policy.end : min(sent.end, policy.end + spec.max_distance)]
-            trig = spec.trigger_re.search(after)
-            if trig is None:
+            ce = sent.clause_end(m.end())
+            bases = [p for p in sent.of("Policy") if m.end() <= p.start and p.end <= ce]
+            if not bases or sent.triggers(made_re, ce, sent.end):
                 continue
-            t = policy.end + trig.start()
-            regions = [r for r in sent.of("Region") if policy.end <= r.start < t]
-            for region in regions:
-                yield region, policy, "implements:policy-region-trigger", {}
+            for actor in self._main_subject(sent, ce, ("Region", "Agency"), joiners):
+                for base in bases:
+                    yield actor, base, "implements:purpose", {}
 
-    def _selected(self, sent: _Sentence, spec: Spec) -> Any:
-        if not spec.trigger_re.search(sent.body):
-            return
+    def _main_subject(
+        self, sent: _Sentence, after: int, types: tuple[str, ...], joiners: Sequence[str]
+    ) -> list[Mention]:
+        """The subject of the first later clause that starts with one (after a 为… purpose clause)."""
+        cs = after + 1
+        while cs < sent.end:
+            ce = sent.clause_end(cs)
+            lead = self._lead(sent, cs)
+            actors = [m for m in sent.inside if m.type in types and cs <= m.start and m.end <= ce]
+            if actors and actors[0].start == lead:
+                return _group_forward(sent, actors, joiners)
+            cs = ce + 1
+        return []
+
+    def _selected(self, sent: _Sentence, spec: Spec) -> Found:
+        trigs = sent.triggers(spec.trigger_re, sent.start, sent.end)
         drugs = sent.of("Drug")
-        if not drugs:
+        if not trigs or not drugs:
             return
         procurements = [p for p in sent.of("Policy") if p.kind == "procurement"]
         if not procurements:
-            earlier = [p for p in sent.all if p.type == "Policy" and p.kind == "procurement" and p.end <= sent.start
-                       and sent.start - p.end <= spec.max_distance]
+            earlier = [
+                p
+                for p in sent.all
+                if p.type == "Policy"
+                and p.kind == "procurement"
+                and p.end <= sent.start
+                and sent.start - p.end <= spec.max_distance
+            ]
             procurements = earlier[-1:]
         if not procurements:
             return
+        negated = [t for t in trigs if sent.negated(t[0], spec.words("negative"))]
+        positive = [t for t in trigs if t not in negated]
+        if not positive:
+            return
+        props = self._price_props(sent, spec)
+        for drug in drugs:
+            cs, ce = sent.clause_start(drug.start), sent.clause_end(drug.end)
+            if any(cs <= t[0] < ce for t in negated):
+                continue
+            if any(cs <= t[0] < ce for t in positive) or not negated:
+                yield drug, procurements[-1], "selected:sentence", props
+
+    @staticmethod
+    def _price_props(sent: _Sentence, spec: Spec) -> dict[str, str]:
         props: dict[str, str] = {}
-        cut = re.search("(?:" + "|".join(spec.extra["price_cut"]) + r")[^，。；]{0,6}?(?P<v>\d+(?:\.\d+)?\s*%)", sent.body)
+        cut = re.search(
+            "(?:" + "|".join(map(re.escape, spec.words("price_cut"))) + r")[^，。；;]{0,6}?(?P<v>\d+(?:\.\d+)?\s*%)",
+            sent.body,
+        )
         if cut:
             props["price_cut"] = re.sub(r"\s", "", cut["v"])
-        price = next((f for f in sent.of("Figure") if f.kind == "money"), None)
-        if price is not None:
-            props["price"] = price.norm
-        for drug in drugs:
-            yield drug, procurements[-1], "selected:sentence", props
+        price = re.search(spec.extra.get("price", r"(?!)"), sent.body)
+        money = [f for f in sent.of("Figure") if f.kind == "money"]
+        if price:
+            props["price"] = re.sub(r"\s", "", price["v"])
+        elif len(money) == 1:
+            props["price"] = money[0].norm
+        return props
 
-    def _based_on(self, sent: _Sentence, spec: Spec) -> Any:
+    def _based_on(self, sent: _Sentence, spec: Spec) -> Found:
         policies = sent.of("Policy")
         if len(policies) < 2:
             return
-        for trig in spec.trigger_re.finditer(sent.body):
-            t = sent.start + trig.end()
-            bases = [p for p in policies if t <= p.start <= t + 6]
-            if not bases:
+        made_re = _alternation(spec.words("made_by"))
+        for t0, t1 in sent.triggers(spec.trigger_re, sent.start, sent.end):
+            first = next((p for p in policies if t1 <= p.start and len(_plain(sent, t1, p.start)) <= 6), None)
+            if first is None:
                 continue
-            base = bases[0]
-            made = [p for p in policies if p.start > base.end and p.norm != base.norm]
-            if made:
-                yield made[0], base, "based-on:trigger-base-made", {}
+            bases = _list_from(sent, first)
+            keys = {b.norm for b in bases}
+            made: Mention | None = None
+            cs = sent.clause_start(t0)
+            before = [p for p in policies if cs <= p.start and p.end <= t0 and p.norm not in keys]
+            if before and len(_plain(sent, before[-1].end, t0)) <= 12:
+                made = before[-1]
+            else:
+                for p in policies:
+                    if p.start <= bases[-1].end or p.norm in keys:
+                        continue
+                    verbs = sent.triggers(made_re, max(bases[-1].end, p.start - 20), p.start)
+                    if verbs and _object_of(sent, verbs[-1][1], p):
+                        made = p
+                        break
+            if made is not None:
+                for base in bases:
+                    yield made, base, "based-on:trigger-base-made", {}
 
-    def _amends(self, sent: _Sentence, spec: Spec) -> Any:
-        # 《新》对《旧》进行了修订 / 《新》修订了《旧》: the first policy amends the second
+    def _amends(self, sent: _Sentence, spec: Spec) -> Found:
         policies = sent.of("Policy")
-        if len(policies) < 2 or not spec.trigger_re.search(sent.body):
+        if len(policies) < 2 or not sent.triggers(spec.trigger_re, sent.start, sent.end):
             return
-        head, tail = policies[0], policies[1]
-        if head.norm != tail.norm:
-            yield head, tail, "amends:sentence", {}
+        forms = [(re.compile(f["gap"]), re.compile(f.get("after") or "")) for f in spec.extra.get("forms", ())]
+        for a, b in pairwise(policies):
+            gap = sent.full[a.end : b.start]
+            for gap_re, after_re in forms:
+                if gap_re.match(gap) and after_re.match(sent.full[b.end : sent.end]):
+                    yield a, b, "amends:form", {}
+                    break
 
-    def _repeals(self, sent: _Sentence, spec: Spec) -> Any:
-        trig = spec.trigger_re.search(sent.body)
-        if trig is None:
-            return
-        t = sent.start + trig.start()
-        repealed = [p for p in sent.of("Policy") if p.end <= t and t - p.end <= 10]
-        if not repealed:
-            return
-        tail = repealed[-1]
-        heads = [p for p in sent.of("Policy") if p.end <= tail.start and p.norm != tail.norm]
-        if not heads:
-            heads = [p for p in sent.all if p.type == "Policy" and p.end <= sent.start
-                     and sent.start - p.end <= spec.max_distance and p.norm != tail.norm][-1:]
-        if heads:
-            yield heads[-1], tail, "repeals:sentence", {}
+    def _repeals(self, sent: _Sentence, spec: Spec) -> Found:
+        policies = sent.of("Policy")
+        for t0, t1 in sent.triggers(spec.trigger_re, sent.start, sent.end):
+            if sent.negated(t0, spec.words("negative")):
+                continue
+            tails = _list_before(sent, t0, 10)
+            if not tails:
+                nxt = next((p for p in policies if t1 <= p.start), None)
+                if nxt is None or len(_plain(sent, t1, nxt.start)) > 2:
+                    continue
+                tails = _list_from(sent, nxt)
+            keys = {p.norm for p in tails}
+            heads = [p for p in policies if p.end <= tails[0].start and p.norm not in keys]
+            if not heads:
+                heads = [
+                    p
+                    for p in sent.all
+                    if p.type == "Policy"
+                    and p.end <= sent.start
+                    and sent.start - p.end <= spec.max_distance
+                    and p.norm not in keys
+                ][-1:]
+            if heads:
+                for tail in tails:
+                    yield heads[-1], tail, "repeals:sentence", {}
 
     # --- assembling ----------------------------------------------------------------------------
 
-    def _make(self, rtype: str, head: Mention, tail: Mention, sent: _Sentence, rule: str, props: Mapping[str, str]) -> Relation | None:
+    def _make(
+        self, rtype: str, head: Mention, tail: Mention, sent: _Sentence, rule: str, props: Mapping[str, str]
+    ) -> Relation | None:
         spec = self.p.specs[rtype]
         if head.type not in spec.head or tail.type not in spec.tail:
             self.rejected[f"{rtype}: {head.type} → {tail.type} not in the pattern's types"] += 1
@@ -238,19 +457,26 @@ class RelationExtractor:
         if head.norm == tail.norm and head.type == tail.type:
             self.rejected[f"{rtype}: head and tail are the same entity"] += 1
             return None
-        return Relation(rtype, head.norm, head.type, tail.norm, tail.type, sent.full[sent.start : sent.end].strip(),
-                        sent.start, sent.end, "rules", f"relation:{rule}", tuple(sorted(props.items())))
+        return Relation(
+            rtype,
+            head.norm,
+            head.type,
+            tail.norm,
+            tail.type,
+            sent.full[sent.start : sent.end].strip(),
+            sent.start,
+            sent.end,
+            "rules",
+            f"relation:{rule}",
+            tuple(sorted(props.items())),
+        )
 
 
 class _Sentence:
-    __slots__ = ("full", "start", "end", "inside", "all")
+    __slots__ = ("all", "end", "full", "inside", "start")
 
     def __init__(self, text: str, start: int, end: int, inside: list[Mention], all_mentions: list[Mention]) -> None:
         self.full, self.start, self.end, self.inside, self.all = text, start, end, inside, all_mentions
-
-    @property
-    def text(self) -> str:
-        return self.full
 
     @property
     def body(self) -> str:
@@ -259,49 +485,126 @@ class _Sentence:
     def of(self, etype: str) -> list[Mention]:
         return [m for m in self.inside if m.type == etype]
 
+    def masked(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps an entity span (a trigger there is part of a name)."""
+        return any(m.start < end and start < m.end for m in self.inside if m.type not in ("Date", "Figure"))
 
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    last = None
-    for m in pattern.finditer(text):
-        last = m
-    return last
+    def triggers(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[tuple[int, int]]:
+        return [
+            (m.start(), m.end()) for m in pattern.finditer(self.full, lo, hi) if not self.masked(m.start(), m.end())
+        ]
+
+    def negated(self, pos: int, words: Sequence[str]) -> bool:
+        before = self.full[max(self.start, pos - 4) : pos].rstrip()
+        return any(before.endswith(w) for w in words)
+
+    def clause_start(self, pos: int) -> int:
+        return max([self.start] + [i + 1 for i in (self._rfind(c, pos) for c in _CLAUSE_SEP) if i >= 0])
+
+    def clause_end(self, pos: int) -> int:
+        ends = [i for i in (self._find(c, pos) for c in _CLAUSE_SEP) if i >= 0]
+        return min(ends) if ends else self.end
+
+    def _rfind(self, c: str, pos: int) -> int:
+        i = self.full.rfind(c, self.start, pos)
+        while i >= 0 and self.masked(i, i + 1):
+            i = self.full.rfind(c, self.start, i)
+        return i
+
+    def _find(self, c: str, pos: int) -> int:
+        i = self.full.find(c, pos, self.end)
+        while i >= 0 and self.masked(i, i + 1):
+            i = self.full.find(c, i + 1, self.end)
+        return i
 
 
-def _other_policy_between(sent: _Sentence, start: int, policy: Mention) -> bool:
-    return any(p is not policy and start <= p.start and p.end <= policy.start for p in sent.of("Policy"))
+def _plain(sent: _Sentence, start: int, end: int) -> str:
+    """The text in [start, end) without entity spans and whitespace."""
+    spans = [(m.start, m.end) for m in sent.inside if start <= m.start and m.end <= end]
+    out, pos = [], start
+    for s, e in spans:
+        out.append(sent.full[pos:s])
+        pos = e
+    out.append(sent.full[pos:end])
+    return re.sub(r"\s", "", "".join(out))
 
 
-def _subject_group(sent: _Sentence, trig_start: int, spec: Spec) -> list[Mention]:
-    """The agencies right before the trigger in its clause, joined by 、/和/与/会同 …"""
-    clause_start = max(sent.start, sent.full.rfind("，", sent.start, trig_start) + 1, sent.full.rfind(",", sent.start, trig_start) + 1)
-    limit = max(clause_start, trig_start - int(spec.extra.get("subject_distance", 60)))
-    agencies = [a for a in sent.of("Agency") if limit <= a.start and a.end <= trig_start]
-    if not agencies:
+def _list_from(sent: _Sentence, first: Mention) -> list[Mention]:
+    """``first`` and the titles coordinated with it (《A》、《B》和《C》, 文号 allowed after each)."""
+    out = [first]
+    for p in sent.of("Policy"):
+        if p.start < out[-1].end:
+            continue
+        gap = sent.full[out[-1].end : p.start]
+        doc = _DOC_NO.match(gap)
+        if _LIST_GAP.match(gap[doc.end() :] if doc else gap):
+            out.append(p)
+        else:
+            break
+    return out
+
+
+def _list_before(sent: _Sentence, pos: int, distance: int) -> list[Mention]:
+    """The titles (a coordinated list) ending at most ``distance`` plain characters before ``pos``."""
+    before = [p for p in sent.of("Policy") if p.end <= pos]
+    if not before:
         return []
-    group = [agencies[-1]]
-    joiners = tuple(spec.extra["joiners"])
-    for a in reversed(agencies[:-1]):
-        gap = sent.full[a.end : group[0].start].strip()
-        gap = re.sub(r"[\d\s年月日]+", "", gap)
-        if gap == "" or gap in joiners or all(part in joiners for part in re.findall(r"以及|会同|联合|[、和与及,，]", gap)) and len(gap) <= 4:
+    gap = sent.full[before[-1].end : pos]
+    doc = _DOC_NO.match(gap)
+    if len(re.sub(r"\s", "", gap[doc.end() :] if doc else gap)) > distance or re.search(r"[，,]", gap):
+        return []
+    out = [before[-1]]
+    for p in reversed(before[:-1]):
+        g = sent.full[p.end : out[0].start]
+        d = _DOC_NO.match(g)
+        if _LIST_GAP.match(g[d.end() :] if d else g):
+            out.insert(0, p)
+        else:
+            break
+    return out
+
+
+def _object_of(sent: _Sentence, verb_end: int, policy: Mention) -> bool:
+    """Whether ``policy`` is the verb's object: no clause break in between, other titles only as a list."""
+    between = [p for p in sent.of("Policy") if verb_end <= p.start and p.end <= policy.start]
+    head_gap = sent.full[verb_end : between[0].start if between else policy.start]
+    if re.search(r"[。；;，,]", head_gap):
+        return False
+    return not between or policy in _list_from(sent, between[0])
+
+
+def _group_back(sent: _Sentence, cands: Sequence[Mention], joiners: Sequence[str]) -> list[Mention]:
+    """The last candidate and those joined to it by 、/和/与/会同 … (one subject group)."""
+    group = [cands[-1]]
+    for a in reversed(cands[:-1]):
+        if _joined(sent.full[a.end : group[0].start], joiners):
             group.insert(0, a)
         else:
             break
     return group
 
 
-def _elided_subject(sent: _Sentence, trig_start: int) -> list[Mention]:
-    """``……，并印发《…》``: the subject is the last agency before the trigger in the sentence."""
-    prefix = sent.full[max(sent.start, trig_start - 3) : trig_start]
-    if "并" not in prefix and "后" not in prefix and "还" not in prefix and "先后" not in prefix:
-        return []
-    agencies = [a for a in sent.of("Agency") if a.end <= trig_start]
-    return agencies[-1:]
+def _group_forward(sent: _Sentence, cands: Sequence[Mention], joiners: Sequence[str]) -> list[Mention]:
+    group = [cands[0]]
+    for a in cands[1:]:
+        if _joined(sent.full[group[-1].end : a.start], joiners):
+            group.append(a)
+        else:
+            break
+    return group
 
 
-def _nearest_before(sent: _Sentence, types: tuple[str, ...], pos: int, distance: int) -> Mention | None:
-    cands = [m for m in sent.inside if m.type in types and m.end <= pos and pos - m.end <= distance]
-    return cands[-1] if cands else None
+def _joined(gap: str, joiners: Sequence[str]) -> bool:
+    gap = re.sub(r"[\d\s年月日]+", "", gap)
+    return (
+        gap == ""
+        or gap in joiners
+        or (
+            len(gap) <= 4
+            and all(part in joiners for part in re.findall(r"以及|会同|联合|[、和与及,，]", gap))
+            and re.sub(r"以及|会同|联合|[、和与及,，]", "", gap) == ""
+        )
+    )
 
 
 def _inside(m: Mention, others: Sequence[Mention]) -> bool:

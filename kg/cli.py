@@ -147,7 +147,8 @@ def extractor_option(func: F) -> F:
         "--extractors",
         default="rules",
         show_default=True,
-        help="Comma-separated extractors: rules (all rule-based), spacy, or single names (policy, dates, …).",
+        help="Comma-separated extractors: rules (all rule-based), spacy, auto (rules,spacy if spaCy is "
+        "installed, else rules), or single names (policy, dates, …).",
     )(func)
 
 

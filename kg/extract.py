@@ -9,6 +9,8 @@ DESIGN §6 records that ``kg extract`` writes and ``kg eval`` scores.
 from __future__ import annotations
 
 import json
+import logging
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,15 +19,19 @@ from .types import Article, Extraction, Issue, Mention, Relation
 
 __all__ = [
     "TYPE_PRIORITY",
-    "OverlapPolicy",
-    "prefer_longest",
     "Extractors",
+    "OverlapPolicy",
+    "contract_lines",
     "default_extractors",
     "extract_article",
     "extract_issue",
+    "prefer_extractors",
+    "prefer_longest",
+    "rules_first",
     "to_contract",
-    "contract_lines",
 ]
+
+logger = logging.getLogger(__name__)
 
 TYPE_PRIORITY = {"Policy": 0, "Agency": 1, "Drug": 2, "Region": 3, "Date": 4, "Figure": 5}
 """When two mentions cover exactly the same span, the lower number wins."""
@@ -36,13 +42,61 @@ OverlapPolicy = Callable[[Sequence[Mention]], list[Mention]]
 def prefer_longest(mentions: Sequence[Mention]) -> list[Mention]:
     """Keep a set of non-overlapping mentions: longer spans first, then type priority, then position."""
     ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), TYPE_PRIORITY.get(m.type, 9), m.start))
-    kept: list[Mention] = []
-    occupied: list[tuple[int, int]] = []
+    return _greedy(ranked)
+
+
+def _greedy(ranked: Sequence[Mention]) -> list[Mention]:
+    """Keep each mention in turn that overlaps none kept before it; sorted by position."""
+    if any(m.end <= m.start for m in ranked):  # empty spans: the plain quadratic check
+        kept: list[Mention] = []
+        occupied: list[tuple[int, int]] = []
+        for m in ranked:
+            if all(m.end <= s or m.start >= e for s, e in occupied):
+                kept.append(m)
+                occupied.append((m.start, m.end))
+        return sorted(kept, key=lambda m: (m.start, m.end, m.type))
+    # Kept spans are disjoint and non-empty, so sorted by start they are sorted by end too: only
+    # the last kept span starting before m.end can overlap m.
+    kept = []
+    starts: list[int] = []
+    ends: list[int] = []
     for m in ranked:
-        if all(m.end <= s or m.start >= e for s, e in occupied):
-            kept.append(m)
-            occupied.append((m.start, m.end))
+        i = bisect_left(starts, m.end) - 1
+        if i >= 0 and ends[i] > m.start:
+            continue
+        kept.append(m)
+        starts.insert(i + 1, m.start)
+        ends.insert(i + 1, m.end)
     return sorted(kept, key=lambda m: (m.start, m.end, m.type))
+
+
+def prefer_extractors(order: Sequence[str]) -> OverlapPolicy:
+    """An ensemble policy: mentions of an earlier extractor in ``order`` win every overlap.
+
+    Within one extractor overlaps are resolved as by :func:`prefer_longest`; a later
+    extractor's mention is kept only where it overlaps nothing already kept, so it can add
+    mentions but never move or drop an earlier one. Extractors not named come last.
+    """
+    rank = {name: i for i, name in enumerate(order)}
+
+    def policy(mentions: Sequence[Mention]) -> list[Mention]:
+        ranked = sorted(mentions, key=lambda m: (rank.get(m.extractor, len(rank)), -(m.end - m.start),
+                                                 TYPE_PRIORITY.get(m.type, 9), m.start, m.end))
+        return _greedy(ranked)
+
+    return policy
+
+
+_RULES_THEN_SPACY = prefer_extractors(("rules", "spacy"))
+
+
+def rules_first(mentions: Sequence[Mention]) -> list[Mention]:
+    """The default ensemble of ``--extractors rules,spacy``: the rules' mentions stand; spaCy fills gaps.
+
+    spaCy's gazetteer-ruler mentions (``rule == "spacy:ruler"``) are dropped first: they
+    repeat the rules' gazetteers without the rules' filters, so they only add false positives.
+    """
+    return _RULES_THEN_SPACY([m for m in mentions if m.rule != "spacy:ruler"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +112,41 @@ class Extractors:
         return tuple(e.name for e in (*self.entity, *self.relation))
 
 
-def default_extractors(names: Iterable[str] = ("rules",)) -> Extractors:
-    """Build the extractors named on the command line (``rules``, ``spacy`` or single names)."""
+def default_extractors(names: Iterable[str] = ("rules",), *, overlap: OverlapPolicy | None = None) -> Extractors:
+    """Build the extractors named on the command line (``rules``, ``spacy``, ``auto`` or single names).
+
+    ``auto`` is ``rules,spacy`` when spaCy is importable, else ``rules`` (logged once).
+    ``overlap`` defaults to :func:`rules_first` when spaCy runs with other extractors, else
+    :func:`prefer_longest`.
+    """
     from kg.extractors import base
 
     wanted: list[str] = []
-    for name in names:
+    for name in _expand_auto(names):
         if name == "rules":
             wanted += [n for n in ("policy", "agency", "region", "drug", "dates", "figures") if n in base.available()]
         else:
             wanted.append(name)
     entity = tuple(base.create(n) for n in wanted if n != "relations")
     relation = (base.create("relations"),) if "relations" in base.available() else ()
-    return Extractors(entity, relation)
+    if overlap is None:
+        overlap = rules_first if "spacy" in wanted and len(wanted) > 1 else prefer_longest
+    return Extractors(entity, relation, overlap)
+
+
+def _expand_auto(names: Iterable[str]) -> list[str]:
+    from .spacy_pipeline import spacy_available
+
+    out: list[str] = []
+    for name in names:
+        if name != "auto":
+            out.append(name)
+        elif spacy_available():
+            out += ["rules", "spacy"]
+        else:
+            logger.warning("spaCy is not installed: extracting with the rules only (pip install 'kg[spacy]' adds it)")
+            out.append("rules")
+    return out
 
 
 def extract_article(article: Article, extractors: Extractors, *, issue_date: str | None = None) -> Extraction:
@@ -101,7 +177,7 @@ def _rel_name_zh(rel_type: str) -> str:
 
     try:
         return graph_model().rel(rel_type).name_zh
-    except Exception:  # noqa: BLE001 - an unknown type is rejected later by validation
+    except Exception:
         return rel_type
 
 

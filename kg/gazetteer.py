@@ -155,7 +155,12 @@ class Matcher:
 
     def find_longest(self, text: str) -> list[tuple[int, int, str, list[Any]]]:
         """Leftmost-longest non-overlapping occurrences."""
-        hits = sorted(self.find_all(text), key=lambda h: (h[0], -(h[1] - h[0])))
+        if not self._payloads:
+            return []
+        # one pass over the automaton, no generator frames; same order as sorting find_all()
+        hits = [(end - len(surface) + 1, end + 1, surface, payloads)
+                for end, (surface, payloads) in self._automaton.iter(text)]
+        hits.sort(key=_leftmost_longest)
         out: list[tuple[int, int, str, list[Any]]] = []
         last_end = -1
         for hit in hits:
@@ -163,3 +168,7 @@ class Matcher:
                 out.append(hit)
                 last_end = hit[1]
         return out
+
+
+def _leftmost_longest(hit: tuple[int, int, str, list[Any]]) -> tuple[int, int]:
+    return hit[0], hit[0] - hit[1]

@@ -15,8 +15,10 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from .gazetteer import Region
 from .graphmodel import GraphModel, graph_model
 from .resolve import policy_key
 from .types import Article, Edge, Extraction, GraphBatch, Issue, Mention, Node, Rejection, Relation
@@ -186,20 +188,31 @@ def _entity_props(b: _Builder, node: _NodeAcc, ms: Sequence[Mention], article: A
         node.props.update(text=m.text, value=m.value, unit=m.unit, kind=m.kind, qualifier=m.qualifier)
 
 
-def _region_props(node: _NodeAcc, name: str, m: Mention | None = None) -> None:
+@cache
+def _region_index() -> tuple[dict[str, Region], dict[str, str]]:
+    """(name → first region of that name, adcode → first region name) over the gazetteer."""
     from .gazetteer import regions
 
+    by_name: dict[str, Region] = {}
+    by_code: dict[str, str] = {}
+    for r in regions():
+        by_name.setdefault(r.name, r)
+        by_code.setdefault(r.adcode, r.name)
+    return by_name, by_code
+
+
+def _region_props(node: _NodeAcc, name: str, m: Mention | None = None) -> None:
     node.names[name] += 0
     if m is not None:
         node.props["level"] = m.level
     if "adcode" not in node.props:
-        for r in regions():
-            if r.name == name:
-                node.props.update(adcode=r.adcode, level=node.props.get("level") or r.level)
-                parent = next((p.name for p in regions() if p.adcode == r.parent), None)
-                if parent:
-                    node.props["parent"] = parent
-                break
+        by_name, by_code = _region_index()
+        r = by_name.get(name)
+        if r is not None:
+            node.props.update(adcode=r.adcode, level=node.props.get("level") or r.level)
+            parent = by_code.get(r.parent)
+            if parent:
+                node.props["parent"] = parent
 
 
 def _relations(b: _Builder, article: Article, relations: Sequence[Relation], keys: dict[tuple[str, str], str]) -> None:

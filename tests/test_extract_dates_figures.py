@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kg.extractors.dates import DateExtractor
 from kg.extractors.figures import FigureExtractor, FigurePatterns
 
@@ -74,3 +73,60 @@ def test_figures(text: str, expected: list[tuple[str, float, str, str | None]]) 
 
 def test_figures_inside_titles_are_skipped() -> None:
     assert figures("《关于 5 个省份试点的通知》覆盖 5 个省份") == [("5 个", 5.0, "个", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a year range with 年 on both ends is one span
+        ("2015 年至 2022 年，参保人数稳步增长", [("2015 年至 2022 年", "2015/2022")]),
+        ("2019年到2021年间", [("2019年到2021年", "2019/2021")]),
+        # 年中 is not the middle of the year when 中 starts the next word
+        ("2019 年中共中央印发意见", [("2019 年", "2019")]),
+        ("2023 年中国医药市场规模扩大", [("2023 年", "2023")]),
+        ("一年中有两次调整", []),
+        ("预计年中完成验收", [("年中", "2025-06")]),
+        # next month resolves against the issue date
+        ("下个月开展评估", [("下个月", "2025-05")]),
+        ("下月起执行", [("下月", "2025-05")]),
+        # 当年 ("that year") refers to a year named elsewhere, not to the issue date
+        ("调剂当年的收支缺口", []),
+    ],
+)
+def test_date_ranges_mid_year_and_relative_months(text: str, expected: list[tuple[str, str]]) -> None:
+    assert dates(text) == expected
+
+
+def test_next_month_rolls_over_the_year() -> None:
+    assert dates("下个月", "2024-12-10") == [("下个月", "2025-01")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全省有 5000 万人口", [("5000 万人口", 5e7, "人口", None)]),
+        ("每人每年缴纳 300 多块钱", [("300 多块钱", 300.0, "块钱", None)]),
+        ("申报材料多达 40多页", [("40多页", 40.0, "页", "多达")]),
+        ("最快 15 秒完成结算", [("15 秒", 15.0, "秒", None)]),
+        ("累计结算 12万笔", [("12万笔", 1.2e5, "笔", None)]),
+        ("65 岁以上老人", [("65 岁", 65.0, "岁", "以上")]),
+        ("确诊后 3日内完成", [("3日", 3.0, "日", None)]),
+        ("财政补助占 1/3 左右", [("1/3", 1 / 3, "", "左右")]),
+    ],
+)
+def test_more_units_ages_durations_and_fractions(text: str, expected: list[tuple[str, float, str, str | None]]) -> None:
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9日，省医保局召开会议",  # a day of the month, not a duration
+        "三项指标分列全国第 2、5、9位",  # later items of an ordinal list
+        "DRG/DIP 2.0 分组方案",
+        "2024/2025 医保年度",
+        "第 3/4 季度",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert figures(text) == []

@@ -118,3 +118,33 @@ def test_offsets_slice_back_to_the_surface(ex: PolicyExtractor) -> None:
     text = "甲《关于X的通知》(国办发〔2024〕1 号)(以下简称《通知》)乙“关于Y的意见”丙第十一批国采"
     for m in ex.mentions(text):
         assert text[m.start : m.end] == m.text
+
+
+def test_quoted_campaigns_are_policies(ex: PolicyExtractor) -> None:
+    text = "省药监局部署“护苗”专项行动，并推进“净网”行动；“清朗”行动方案另行印发。"
+    got = [(m.text, m.norm, m.kind) for m in ex.mentions(text)]
+    assert ("“护苗”专项行动", "“护苗”专项行动", "campaign") in got
+    assert ("“净网”行动", "“净网”行动", "campaign") in got
+    assert not any(t.startswith("“清朗”") for t, _, _ in got)
+
+
+def test_named_campaigns_without_quotes(ex: PolicyExtractor) -> None:
+    text = "该院以基层医疗服务能力提升促进行动为抓手，持续深化医疗器械质量安全专项整治行动。2023年，中医药振兴三年行动计划顺利收官。"
+    got = found(ex, text)
+    assert ("医疗器械质量安全专项整治行动", "医疗器械质量安全专项整治行动") in got
+    assert ("中医药振兴三年行动计划", "中医药振兴三年行动计划") in got
+
+
+def test_first_batch_and_national_pilot(ex: PolicyExtractor) -> None:
+    got = found(ex, "医用耗材首批带量集采落地后，“4+7”国家组织药品集中采购和使用试点扩围，《国家组织药品集中采购试点方案》随之修订。")
+    assert ("医用耗材首批带量集采", "第一批国家组织医用耗材集中带量采购") in got
+    assert ("“4+7”国家组织药品集中采购和使用试点", "国家组织药品集中采购和使用试点") in got
+    assert ("《国家组织药品集中采购试点方案》", "国家组织药品集中采购试点方案") in got
+
+
+def test_party_congress_report_outline_and_gxp(ex: PolicyExtractor) -> None:
+    text = "党的十九大报告提出，各地要将任务写入“十五五”规划和 2040年远景目标纲要，企业须执行药品生产质量管理规范。"
+    got = found(ex, text)
+    assert ("党的十九大报告", "党的十九大报告") in got
+    assert ("“十五五”规划和 2040年远景目标纲要", "“十五五”规划和2040年远景目标纲要") in got
+    assert ("药品生产质量管理规范", "药品生产质量管理规范") in got

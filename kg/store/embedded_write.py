@@ -37,6 +37,9 @@ class Writer:
         self._execute, self._rows, self._scalar, self._select = execute, rows, scalar, select
         self._step, self._node_cols, self._rel_cols = step, node_cols, rel_cols
         self.copy_min_rows = copy_min_rows
+        # keys of the nodes this load created: they had no edges before it, so an edge touching
+        # one cannot exist yet and needs no lookup
+        self._fresh: dict[str, set[str]] = {}
 
     def apply(self, p: Prepared) -> tuple[Counter[str], Counter[str]]:
         """(edges deleted per type, nodes deleted per label)."""
@@ -92,6 +95,7 @@ class Writer:
         for key, props in incoming.items():
             old = stored.get(key)
             (existing if old is not None else fresh).append(merge_node(spec, old, props, issue))
+        self._fresh.setdefault(label, set()).update(r[spec.key] for r in fresh)
         if len(fresh) >= self.copy_min_rows:
             exprs, params = encode(fresh, cols)
             text = render(
@@ -119,18 +123,23 @@ class Writer:
             dst_key=model.node(group.dst_label).key,
         )
         cols = self._rel_cols[group.type]
-        anchors = {
-            "row_count": len(group.rows),
-            "src": [r["src"] for r in group.rows],
-            "dst": [r["dst"] for r in group.rows],
-            "ids": [r["id"] for r in group.rows],
-        }
-        found = {
-            tuple(r)
-            for r in self._rows(
-                render("store/existing_edges", "lbug", **names), anchors, what=f"reading {group.type}"
-            )
-        }
+        fresh_src = self._fresh.get(group.src_label, set())
+        fresh_dst = self._fresh.get(group.dst_label, set())
+        maybe = [r for r in group.rows if r["src"] not in fresh_src and r["dst"] not in fresh_dst]
+        found: set[tuple[Any, ...]] = set()
+        if maybe:
+            anchors = {
+                "row_count": len(maybe),
+                "src": [r["src"] for r in maybe],
+                "dst": [r["dst"] for r in maybe],
+                "ids": [r["id"] for r in maybe],
+            }
+            found = {
+                tuple(r)
+                for r in self._rows(
+                    render("store/existing_edges", "lbug", **names), anchors, what=f"reading {group.type}"
+                )
+            }
         new = [r for r in group.rows if (r["src"], r["dst"], r["id"]) not in found]
         old = [r for r in group.rows if (r["src"], r["dst"], r["id"]) in found]
         if len(new) >= self.copy_min_rows:

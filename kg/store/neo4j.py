@@ -96,6 +96,7 @@ class Neo4jStore(Store):
         )
         self._closed = False
         self._schema_ready = False
+        self.max_retry_time = max_retry_time
         if driver is None:
             scheme = self.uri.split("://", 1)[0] if "://" in self.uri else ""
             if scheme not in SCHEMES:
@@ -110,6 +111,10 @@ class Neo4jStore(Store):
                     auth=(self.user, secret) if secret is not None else None,
                     max_transaction_retry_time=max_retry_time,
                     connection_timeout=connection_timeout,
+                    # the Bolt handshake and HELLO run under the acquisition deadline (60 s by
+                    # default), not connection_timeout: a server that accepts and never answers
+                    # would otherwise stall every command for a minute
+                    connection_acquisition_timeout=connection_timeout,
                 )
         self._driver = driver
         try:
@@ -162,6 +167,13 @@ class Neo4jStore(Store):
         except exc_mod.ConfigurationError as exc:
             raise ConnectionConfigError(
                 f"{where} cannot be used: {self._redact(str(exc))}; check KG_NEO4J_URI"
+            ) from None
+        except exc_mod.TransientError as exc:
+            code = str(getattr(exc, "code", "") or "")
+            message = self._redact(str(getattr(exc, "message", "") or exc).splitlines()[0])
+            raise StoreError(
+                f"{where}: {action} failed with a transient server error after retrying for "
+                f"{self.max_retry_time:g} s ({code}: {message}); nothing was changed, try again later"
             ) from None
         except exc_mod.Neo4jError as exc:
             code = str(getattr(exc, "code", "") or "")
