@@ -106,9 +106,9 @@ def load(paths: tuple[str, ...], issue_date: str | None, issue_id: str | None, m
     if not files:
         raise InputError(f"no .txt, .md or .pdf files in {', '.join(paths)}")
     if dry_run:
-        from .store import open_store
+        from .store.memory import MemoryStore
 
-        target = open_store("memory")
+        target = MemoryStore(keep=False)
     else:
         target = open_cli_store(store, neo4j, read_only=False)
     with target:
@@ -251,6 +251,8 @@ def _demo_report(store: Store, out: Path) -> None:
     top = max(rows, key=lambda r: (r["issues"], r["articles"], r["policy"]))
     report = build_report(store, "timeline", top["policy"])
     click.echo()
-    click.echo(f"timeline of {top['policy']} ({top['issues']} issues): {report.summary}")
+    click.echo(f"lineage of {top['policy']} ({top['issues']} issues): {report.summary}")
+    for item in report.items:
+        click.echo(f"  {item.date:<10} {item.article_id:<18} {item.headline}")
     for path in write_report(report, out):
         click.echo(f"wrote {path}")

@@ -38,8 +38,17 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def squeeze(text: str) -> str:
-    """:func:`fold` with all whitespace removed."""
-    return _SPACE_RUN.sub("", fold(text))
+    """:func:`fold` with all whitespace removed; a fixed point (``squeeze(squeeze(x)) == squeeze(x)``).
+
+    NFKC can expand a character into a space and a combining mark (``´`` → `` ́``); once the
+    space is gone the mark composes with the letter before it, so normalise until stable.
+    """
+    t = _SPACE_RUN.sub("", fold(text))
+    for _ in range(3):
+        if unicodedata.is_normalized("NFKC", t):
+            break
+        t = _SPACE_RUN.sub("", unicodedata.normalize("NFKC", t))
+    return t
 
 
 def strip_title_brackets(text: str) -> str:

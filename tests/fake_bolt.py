@@ -71,6 +71,7 @@ class FakeBolt:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(64)
+        self._sock.settimeout(0.05)  # accept() polls, so close() never waits on it
         self.port: int = self._sock.getsockname()[1]
         self._stop = threading.Event()
         self._open: list[socket.socket] = []
@@ -98,14 +99,18 @@ class FakeBolt:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
                 conn.close()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def _serve(self) -> None:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(None)
             with self._lock:
                 self.connections += 1
                 self._open.append(conn)

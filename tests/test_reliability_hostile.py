@@ -127,7 +127,8 @@ def test_cypher_in_an_input_file_is_never_executed(tmp_path: Path) -> None:
         s.load(issue_a())
     path = tmp_path / "evil.cypher.txt"
     path.write_text(
-        "MATCH (n) DETACH DELETE n;\n\nCREATE (p:Policy {key: 'injected'});\n\n:auto LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l\n",
+        "MATCH (n) DETACH DELETE n;\n\nCREATE (p:Policy {key: 'injected'});\n\n"
+        ":auto LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(

@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -99,7 +100,7 @@ class EmbeddedStore(Store):
             raise StoreError(f"there is no store at {self.path}; load an issue into it first (kg load)")
         if not read_only:
             self.path.mkdir(parents=True, exist_ok=True)
-        try:
+        def connect(strict: bool) -> None:
             # max_db_size bounds the address space LadybugDB maps (8 TiB by default: 15 open stores
             # exhaust a process); 1 TiB still leaves room for far more data than kg makes.
             self._db = ladybug.Database(
@@ -107,11 +108,26 @@ class EmbeddedStore(Store):
                 read_only=read_only,
                 max_db_size=max_db_size,
                 buffer_pool_size=buffer_pool_size,
-                throw_on_wal_replay_failure=not recover,
+                throw_on_wal_replay_failure=strict,
             )
             self._conn = ladybug.Connection(self._db)
+
+        try:
+            connect(not recover)
         except RuntimeError as exc:
-            raise self._open_error(str(exc)) from exc
+            error = self._open_error(str(exc))
+            if read_only or not self._torn_log(error):
+                raise error from exc
+            # A writer killed while writing its log leaves a torn tail: the transaction it held
+            # never committed, so replaying the log up to the tear gives the store as it was.
+            saved = self.file.with_name(f"{DB_FILE}.wal.{os.getpid()}.torn")
+            shutil.copy2(f"{self.file}.wal", saved)
+            log.warning("%s was not closed cleanly; replayed its log up to the torn tail (copy in %s)",
+                        self.describe(), saved)
+            try:
+                connect(False)
+            except RuntimeError as again:
+                raise self._open_error(str(again)) from again
         self._closed = False
         self._node_cols: dict[str, list[tuple[str, str]]] = {}
         self._rel_cols: dict[str, list[tuple[str, str]]] = {}
@@ -119,6 +135,9 @@ class EmbeddedStore(Store):
 
     def describe(self) -> str:
         return f"embedded store {self.path}"
+
+    def _torn_log(self, error: StoreError) -> bool:
+        return "write-ahead log cannot be replayed" in str(error) and Path(f"{self.file}.wal").exists()
 
     def _open_error(self, msg: str) -> StoreError:
         if m := _LOCK.search(msg):

@@ -35,9 +35,12 @@ class MemoryStore(Store):
     name = "memory"
     dialect = "neo4j"
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep: bool = True) -> None:
+        """``keep=False``: every load starts from an empty graph — validation only (``kg load
+        --dry-run``), so memory and time stay flat however many issues go through."""
         self._graph: Any = nx.MultiDiGraph()
         self._closed = False
+        self._keep = keep
 
     def _live(self) -> Any:
         if self._closed:
@@ -49,6 +52,8 @@ class MemoryStore(Store):
 
     def load(self, batch: GraphBatch) -> LoadReport:
         prepared = prepare(batch)
+        if not self._keep:
+            self._graph = nx.MultiDiGraph()
         replaced, removed = self._transaction(prepared)
         return prepared.report(sum(replaced.values()), sum(removed.values()))
 
