@@ -7,7 +7,8 @@ edges, median of 3; the numbers are in the report of the "Graph stores" issue):
 - Everything runs in one ``BEGIN TRANSACTION … COMMIT`` on the store's connection. COPY
   FROM works inside an explicit transaction, and any error inside one rolls all of it back,
   so a failed load leaves the store as it was.
-- New rows of a label or relationship group of at least ``copy_min_rows`` (1000) go through
+- With ``copy_min_rows`` set (off by default, see :data:`COPY_MIN_ROWS`; 1000 is the measured
+  break-even), new rows of a label or relationship group at least that large go through
   ``COPY <table> FROM (UNWIND range(1, $row_count) AS i RETURN $v_a[i], …)``: COPY from a
   subquery over *columnar* parameters (see :mod:`kg.store.columnar`) — no temporary files,
   every string round-trips byte for byte (NUL included, which CSV cannot carry). The whole
@@ -38,6 +39,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -66,7 +68,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DIR = "kg-data"
 DB_FILE = "graph.lbug"
-COPY_MIN_ROWS = 1000  # below this, UNWIND … CREATE beats COPY's fixed cost (see module docstring)
+COPY_MIN_ROWS = sys.maxsize
+"""COPY is off by default: LadybugDB 0.22 is not crash-safe when the process dies during the
+checkpoint after a load that used COPY (the COPY'd rows are lost, the CREATE'd ones kept: a
+half-written issue; tests/test_reliability_faults.py, docs/reliability.md). Real issues never
+reach a COPY-sized group (the largest in the corpus has 119 rows), so the default costs them
+nothing; pass ``copy_min_rows=1000`` (where COPY starts to beat CREATE) for a one-off bulk load
+you can redo from the source files if it is interrupted."""
 _LOCK = re.compile(r"Lock is held by PID (\d+)")
 
 
