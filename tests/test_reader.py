@@ -122,3 +122,85 @@ def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_path(path)
     assert str(path) in str(info.value)
+
+
+# --- a PDF with a text layer: the same digest as its text conversion ------------------------
+
+
+def _cid_pdf(pages: list[list[str]]) -> bytes:
+    """A minimal PDF whose pages show the given lines in a non-embedded CID font
+    (STSong-Light, UniGB-UCS2-H), the way Chinese PDFs without embedded fonts are built."""
+    objs: list[str] = []
+
+    def add(obj: str) -> int:
+        objs.append(obj)
+        return len(objs)
+
+    font = add(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 >>] >>"
+    )
+    pages_id = len(objs) + 1 + 2 * len(pages)
+    kids = []
+    for lines in pages:
+        ops = ["BT", "/F1 10 Tf", "12 TL", "30 800 Td"]
+        ops += [f"<{line.encode('utf-16-be').hex().upper()}> Tj T*" for line in lines]
+        stream = "\n".join([*ops, "ET"])
+        content = add(f"<< /Length {len(stream.encode())} >>\nstream\n{stream}\nendstream")
+        kids.append(
+            add(
+                f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R "
+                f"/Resources << /Font << /F1 {font} 0 R >> >> >>"
+            )
+        )
+    add("<< /Type /Pages /Kids [" + " ".join(f"{k} 0 R" for k in kids) + f"] /Count {len(kids)} >>")
+    catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{obj}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def _pages_of(text: str) -> list[list[str]]:
+    """Split a converted digest back into PDF pages: a cover page, then a new page at every
+    page-start space and after every ``N / M`` marker. The tab-indented bookmark list is the
+    PDF's outline, not page text, and is left out."""
+    import re
+
+    pages: list[list[str]] = [["医药卫生政策要参"]]
+    for line in text.split("\n"):
+        if re.fullmatch(r"\d+ / \d+", line.strip()):
+            pages.append([])
+            continue
+        if not line.strip() or line.startswith("\t"):
+            continue
+        if line.startswith(" ") and pages[-1]:
+            pages.append([])
+        pages[-1].append(line.strip())
+    return [p for p in pages if p]
+
+
+def test_pdf_text_layer_parses_like_its_text_conversion(tmp_path: Path) -> None:
+    from conftest import SAMPLES
+
+    from kg.parser import parse_path
+
+    source = SAMPLES / "sample-2025-05.txt"
+    pdf = tmp_path / "sample-2025-05.pdf"
+    pdf.write_bytes(_cid_pdf(_pages_of(source.read_text(encoding="utf-8"))))
+    assert read_path(pdf).kind == "pdf"
+    from_pdf = parse_path(pdf, issue_date="2025-05-30")
+    from_text = parse_path(source, issue_date="2025-05-30")
+    assert from_pdf.warnings == from_text.warnings == ()
+    assert len(from_pdf.articles) == 10
+    for a, b in zip(from_pdf.articles, from_text.articles, strict=True):
+        assert (a.title, a.section, a.source, a.summary) == (b.title, b.section, b.source, b.summary)
+        assert (a.page_start, a.page_end) == (b.page_start, b.page_end)
+        assert a.text == b.text
