@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -238,12 +238,19 @@ def _year(text: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
+_NAME_RANKS: dict[str, Callable[[tuple[str, int]], tuple[int, int, str]]] = {
+    "longest": lambda kv: (len(kv[0]), kv[1], kv[0]),
+    "frequent": lambda kv: (kv[1], len(kv[0]), kv[0]),
+}
+
+
 def _finish(acc: _NodeAcc, model: GraphModel) -> Node:
     spec = model.node(acc.label)
     props: dict[str, Any] = {spec.key: acc.key}
-    if acc.names:
-        # a policy is named by its fullest title; other entities by their most frequent surface
-        rank = (lambda kv: (len(kv[0]), kv[1], kv[0])) if acc.label == "Policy" else (lambda kv: (kv[1], len(kv[0]), kv[0]))
+    if spec.name_rule == "key":
+        props["name"] = acc.key
+    elif acc.names:
+        rank = _NAME_RANKS[spec.name_rule]
         props["name"] = max(acc.names.items(), key=rank)[0]
     props.update({k: v for k, v in acc.props.items() if v is not None})
     for k, values in acc.lists.items():

@@ -12,9 +12,13 @@ from functools import cache
 from .errors import SchemaError
 from .resources import load_toml
 
-__all__ = ["PROPERTY_TYPES", "NodeType", "RelType", "GraphModel", "graph_model"]
+__all__ = ["NAME_RULES", "PROPERTY_TYPES", "NodeType", "RelType", "GraphModel", "graph_model"]
 
 PROPERTY_TYPES = frozenset({"STRING", "INT64", "DOUBLE", "BOOL", "STRING[]"})
+NAME_RULES = frozenset({"key", "longest", "frequent"})
+"""How an entity node's display ``name`` is chosen from the surfaces that mention it: its
+canonical ``key`` (gazetteer entities: 浙江 → 浙江省), the ``longest`` surface (a policy's fullest
+title), or the most ``frequent`` one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,7 @@ class NodeType:
     key: str
     caption: str
     properties: tuple[tuple[str, str], ...]
+    name_rule: str = "frequent"
 
     @property
     def property_names(self) -> tuple[str, ...]:
@@ -107,7 +112,10 @@ def graph_model() -> GraphModel:
         key = spec.get("key", "")
         if key not in dict(props):
             raise SchemaError(f"[nodes.{label}]: key {key!r} is not one of its properties")
-        nodes.append(NodeType(label, spec.get("name_zh", label), key, spec.get("caption", key), props))
+        name_rule = spec.get("name_from", "frequent")
+        if name_rule not in NAME_RULES:
+            raise SchemaError(f"[nodes.{label}]: name_from = {name_rule!r} is not one of {sorted(NAME_RULES)}")
+        nodes.append(NodeType(label, spec.get("name_zh", label), key, spec.get("caption", key), props, name_rule))
     labels = {n.label for n in nodes}
     rels: list[RelType] = []
     for rtype, spec in raw.get("relationships", {}).items():

@@ -255,7 +255,7 @@ def test_issue_new_entities(store: Store) -> None:
 
 def test_co_issuers(store: Store) -> None:
     pairs = {(r["agency"], r["co_issuer"]): r for r in rows(store, "co-issuers")}
-    assert ("国家医保局", "财政部") in pairs
+    assert ("国家医疗保障局", "财政部") in pairs
     only = rows(store, "co-issuers", agency="财政部")
     assert only and all("财政部" in (r["agency"], r["co_issuer"]) for r in only)
 
