@@ -9,7 +9,6 @@ of ``(type, head, tail)`` per article.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .gold import ENTITY_TYPES, GoldArticle, GoldEntity, read_gold, realign, sha
+from .gold import ENTITY_TYPES, GoldArticle, GoldEntity, read_gold, read_jsonl, realign, sha
 
 __all__ = ["Score", "EvalReport", "Prediction", "evaluate", "read_predictions", "predict_corpus", "render_report"]
 
@@ -89,23 +88,15 @@ class EvalReport:
 def read_predictions(path: str | Path) -> dict[str, Prediction]:
     """Read ``kg extract --format jsonl`` output."""
     out: dict[str, Prediction] = {}
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError(f"{p}: predictions file not found") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for n, rec in read_jsonl(path, "extraction"):
         try:
-            rec = json.loads(line)
             out[rec["article_id"]] = Prediction(
                 rec["article_id"],
                 tuple((e["type"], e["start"], e["end"], e["text"], e["norm"]) for e in rec["entities"]),
                 tuple((r["type"], r["head"], r["tail"]) for r in rec.get("relations", [])),
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{p}:{n}: not an extraction record ({exc})") from exc
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"{path}:{n}: not an extraction record ({exc})") from exc
     return out
 
 

@@ -24,11 +24,12 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .normalize import default_norm
 
-__all__ = ["GoldEntity", "GoldRelation", "GoldArticle", "read_gold", "write_gold", "render_markup", "parse_markup", "realign"]
+__all__ = ["GoldEntity", "GoldRelation", "GoldArticle", "read_gold", "read_jsonl", "write_gold", "render_markup", "parse_markup", "realign"]
 
 ENTITY_TYPES = ("Policy", "Agency", "Region", "Drug", "Date", "Figure")
 OPEN, CLOSE, ARROW = "⟦", "⟧", " ⇒ "
@@ -70,19 +71,28 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_gold(path: str | Path) -> list[GoldArticle]:
-    """Read a gold JSONL file; a malformed line is an :class:`InputError` naming the line."""
-    out: list[GoldArticle] = []
+def read_jsonl(path: str | Path, what: str) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) for each non-blank line of a JSONL file; a missing file or
+    a line that is not JSON is an :class:`InputError` naming the file (and the line)."""
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
-        raise InputError(f"{p}: gold file not found") from exc
+        raise InputError(f"{p}: {what} file not found") from exc
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
+            yield n, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{p}:{n}: not a {what} record ({exc})") from exc
+
+
+def read_gold(path: str | Path) -> list[GoldArticle]:
+    """Read a gold JSONL file; a malformed line is an :class:`InputError` naming the line."""
+    out: list[GoldArticle] = []
+    for n, raw in read_jsonl(path, "gold"):
+        try:
             out.append(
                 GoldArticle(
                     article_id=raw["article_id"],
@@ -96,8 +106,8 @@ def read_gold(path: str | Path) -> list[GoldArticle]:
                     notes=tuple(raw.get("notes", [])),
                 )
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{p}:{n}: not a gold record ({exc})") from exc
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"{path}:{n}: not a gold record ({exc})") from exc
     return out
 
 
