@@ -23,7 +23,12 @@ from .graphmodel import GraphModel, graph_model
 from .resolve import policy_key
 from .types import Article, Edge, Extraction, GraphBatch, Issue, Mention, Node, Rejection, Relation
 
-__all__ = ["build_batch", "entity_key", "edge_id"]
+__all__ = ["UNRESOLVED_SHORT_FORM", "build_batch", "edge_id", "entity_key"]
+
+UNRESOLVED_SHORT_FORM = "policy:title-short"
+"""The rule of a short form (《意见》, 《通知》) the policy extractor could not resolve to a full
+title in its article: scored by ``kg eval`` under its bare norm, but kept out of the graph,
+where one node 通知 would join unrelated documents across articles and issues."""
 
 
 def edge_id(*parts: object) -> str:
@@ -119,6 +124,9 @@ def _mentions(b: _Builder, article: Article, mentions: Sequence[Mention]) -> dic
             continue
         if not m.norm.strip():
             b.rejected.append(Rejection("mention", m.text, "empty norm", article.id))
+            continue
+        if m.rule == UNRESOLVED_SHORT_FORM:  # 《通知》 alone would merge every article's 《通知》
+            b.rejected.append(Rejection("mention", m.text, "short form with no full title in its article", article.id))
             continue
         key = entity_key(m, article.id)
         keys[(m.type, m.norm)] = key

@@ -57,3 +57,17 @@ def test_an_unknown_name_rule_is_a_schema_error(monkeypatch: pytest.MonkeyPatch)
             gm.graph_model()
     finally:
         gm.graph_model.cache_clear()
+
+
+def test_an_unresolved_short_form_is_rejected_with_a_reason_not_made_a_node() -> None:
+    text = "标题\n\n省医保局印发《通知》，要求各地落实。国家医保局印发《关于做好医保基金预付工作的通知》。\n"
+    issue = parse_text(text, issue_id="t", issue_date="2025-03-10")
+    batch = issue_batch(issue, default_extractors())
+    keys = {n.key for n in batch.nodes if n.label == "Policy"}
+    # 《通知》 resolves to the full title that follows it in the article: one node, no rejection
+    assert keys == {"关于做好医保基金预付工作的通知"}
+    assert not [r for r in batch.rejected if "short form" in r.reason]
+    alone = parse_text("标题\n\n省医保局印发《通知》，要求各地落实。\n", issue_id="u", issue_date="2025-03-10")
+    lone = issue_batch(alone, default_extractors())
+    assert not [n for n in lone.nodes if n.label == "Policy"]
+    assert [r.item for r in lone.rejected if r.reason == "short form with no full title in its article"] == ["《通知》"]
