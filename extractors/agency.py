@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kg.gazetteer import AgencyEntry, BodyType, Matcher, Region, agencies, bodies
+from kg.gazetteer import AgencyEntry, BodyType, Hit, Matcher, Region, agencies, bodies, leftmost_longest
 from kg.resources import load_toml
 from kg.types import Article, Extraction, Mention
 
@@ -34,6 +34,7 @@ from .base import ArticleContext, register
 from .numerals import cn_to_int
 from .policy import scan_titles
 from .region import RegionGazetteer
+from .scan import occurrences
 
 __all__ = ["AgencyExtractor", "AgencyGazetteer"]
 
@@ -137,6 +138,7 @@ class AgencyExtractor:
 
     def mentions(self, text: str) -> list[Mention]:
         titles = scan_titles(text)
+        regions = _RegionHits(self.gaz.regions.matcher, text)
         hits: list[_Hit] = []
         for s, e, _, payloads in self.gaz.national.find_all(text):
             if text.startswith(self.gaz.not_followed_by, e):
@@ -144,10 +146,10 @@ class AgencyExtractor:
             name, level, kind = payloads[0]
             hits.append(_Hit(s, e, name, level, kind, "agency:national"))
         for s, e, surface, payloads in self.gaz.bodies.find_all(text):
-            local = self._local(text, s, e, payloads[0])
+            local = self._local(text, s, e, payloads[0], regions)
             if local is not None:
                 hits.append(local)
-        hits += self._party_committees(text)
+        hits += self._party_committees(text, regions)
         hits += self._foreign(text)
         hits = _stationed(text, _longest(hits))
         hits = [self._former(text, h) for h in hits]
@@ -161,13 +163,13 @@ class AgencyExtractor:
                                level=h.level, kind=h.kind, count=count, parent=h.region))
         return out
 
-    def _local(self, text: str, s: int, e: int, body: BodyType) -> _Hit | None:
+    def _local(self, text: str, s: int, e: int, body: BodyType, regions: _RegionHits) -> _Hit | None:
         """A body type preceded by a region chain, or by a bare 省/市/区/县 resolved from context."""
         found = self._region_before(text, s)
         if found is not None:
             start, region, level = found
             return _Hit(start, e, region + body.name, level, body.kind, "agency:local", region)
-        bare = self._bare_region(text, s)
+        bare = self._bare_region(text, s, regions)
         if bare is not None:
             start, region, level = bare
             return _Hit(start, e, region + body.name, level, body.kind, "agency:bare-resolved", region)
@@ -210,7 +212,7 @@ class AgencyExtractor:
                 return r
         return region
 
-    def _bare_region(self, text: str, s: int) -> tuple[int, str, str] | None:
+    def _bare_region(self, text: str, s: int, regions: _RegionHits) -> tuple[int, str, str] | None:
         """A bare 省/市/区/县/自治区 right before ``s``, resolved in the sentence, else the article."""
         prefix = text[s - 1 : s] if s > 0 else ""
         if s >= 3 and text[s - 3 : s] == "自治区":
@@ -222,7 +224,8 @@ class AgencyExtractor:
         if before and (before in self.gaz.bare_not_after or before.isdigit() or before.isascii() and before.isalpha()):
             return None
         levels = self.gaz.bare_prefix[prefix]
-        region = self._region_in_sentence(text, start, levels) or self._region_in_article(text, start, levels)
+        sentence = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
+        region = regions.last(sentence, start, levels) or regions.last(0, start, levels)
         if region is None:
             return None
         level = "provincial" if prefix in ("省", "自治区") else "municipal" if prefix == "市" else "county"
@@ -236,12 +239,15 @@ class AgencyExtractor:
                 return parent + region.name
         return region.name
 
-    def _party_committees(self, text: str) -> list[_Hit]:
+    def _party_committees(self, text: str, regions: _RegionHits) -> list[_Hit]:
         """``宁波市委``, ``浙江省委``, bare ``市委`` (resolved like 市医保局), ``XX市党委``."""
         hits: list[_Hit] = []
         for suffix in self.gaz.party_suffixes:
-            for m in re.finditer(re.escape(suffix), text):
-                s, e = m.span()
+            pos = 0
+            for s in occurrences(text, suffix):
+                if s < pos:
+                    continue  # non-overlapping, as a regex scan finds them
+                e = pos = s + len(suffix)
                 if text.startswith(self.gaz.party_not_followed_by, e):
                     continue
                 found = self._region_before(text, s)
@@ -251,7 +257,7 @@ class AgencyExtractor:
                     continue
                 if suffix != "委":
                     continue
-                bare = self._bare_region(text, s)
+                bare = self._bare_region(text, s, regions)
                 if bare is not None:
                     start, region, level = bare
                     hits.append(_Hit(start, e, self.gaz.party_norm.format(region=region), level, "party", "agency:party-bare", region))
@@ -291,31 +297,16 @@ class AgencyExtractor:
                 return end - length, candidates[0]
         return None
 
-    def _region_in_sentence(self, text: str, before: int, levels: Sequence[str]) -> Region | None:
-        start = max((text.rfind(ch, 0, before) for ch in _SENTENCE_END), default=-1) + 1
-        return self._last_region(text[start:before], levels)
-
-    def _region_in_article(self, text: str, before: int, levels: Sequence[str]) -> Region | None:
-        return self._last_region(text[:before], levels)
-
-    def _last_region(self, text: str, levels: Sequence[str]) -> Region | None:
-        best: Region | None = None
-        for _, _, _, candidates in self.gaz.regions.matcher.find_longest(text):
-            for region in candidates:
-                if isinstance(region, Region) and region.level in levels:
-                    best = region
-                    break
-        return best
-
     def _subunit(self, text: str, h: _Hit) -> _Hit:
         """Extend to the shortest following sub-unit name (办公室, …司, …处, 纪检监察组)."""
         limit = self.gaz.subunit_window + max(len(x) for x in self.gaz.subunit_suffixes)
         full = text[h.end : h.end + limit]
         cut = next((i for i, ch in enumerate(full) if ch in _PUNCT or ch in _FUNCTION), len(full))
         window = full[:cut]
+        stop = self._not_subunit_at(window)
         for i in range(1, len(window) + 1):
             piece = window[:i]
-            if any(bad in window[: i + 1] for bad in self.gaz.subunit_not):
+            if i >= stop:
                 return h
             if piece.endswith(self.gaz.subunit_suffixes):
                 rule = h.rule + "+subunit"
@@ -323,15 +314,21 @@ class AgencyExtractor:
         # 和/与 inside a department name: 价格与招标采购司, 市场运行和消费促进司
         cut = next((i for i, ch in enumerate(full) if ch in _PUNCT or (ch in _FUNCTION and ch not in "和与")), len(full))
         window = full[:cut]
+        stop = self._not_subunit_at(window)
         for i in range(2, len(window) + 1):
             piece = window[:i]
-            if any(bad in window[: i + 1] for bad in self.gaz.subunit_not):
+            if i >= stop:
                 return h
             if piece.endswith(self.gaz.subunit_conjoined) and not piece.startswith(("和", "与")):
                 if any(True for _ in self.gaz.national.find_all(piece)) or any(True for _ in self.gaz.bodies.find_all(piece)):
                     return h
                 return _Hit(h.start, h.end + i, self._subunit_norm(h.norm + piece), h.level, h.kind, h.rule + "+subunit", h.region)
         return h
+
+    def _not_subunit_at(self, window: str) -> int:
+        """The first ``i`` with a ``subunit_not`` word inside ``window[: i + 1]`` (past the end if none)."""
+        ends = (k + len(bad) - 1 for bad in self.gaz.subunit_not if (k := window.find(bad)) >= 0)
+        return min(ends, default=len(window) + 1)
 
     def _subunit_norm(self, name: str) -> str:
         """A sub-unit's canonical name when the gazetteer knows it under this name."""
@@ -341,6 +338,29 @@ class AgencyExtractor:
     def _collective(self, text: str, end: int) -> int | None:
         m = self.gaz.collective.match(text, end)
         return cn_to_int(m["n"]) if m else None
+
+
+class _RegionHits:
+    """The region gazetteer's hits in one article, found on first use and then shared by every
+    bare 省/市 that is resolved from the sentence or the article before it."""
+
+    __slots__ = ("_hits", "_matcher", "_text")
+
+    def __init__(self, matcher: Matcher, text: str) -> None:
+        self._matcher, self._text = matcher, text
+        self._hits: list[Hit] | None = None
+
+    def last(self, lo: int, hi: int, levels: Sequence[str]) -> Region | None:
+        """The last region of one of ``levels`` among the leftmost-longest names in ``text[lo:hi]``."""
+        if self._hits is None:
+            self._hits = self._matcher.hits(self._text)
+        best: Region | None = None
+        for _, _, _, candidates in leftmost_longest(h for h in self._hits if lo <= h[0] and h[1] <= hi):
+            for region in candidates:
+                if isinstance(region, Region) and region.level in levels:
+                    best = region
+                    break
+        return best
 
 
 def _stationed(text: str, hits: list[_Hit]) -> list[_Hit]:

@@ -17,6 +17,7 @@ from kg.types import Article, Extraction, Mention
 from .base import ArticleContext, register
 from .numerals import cn_to_int
 from .policy import scan_titles
+from .scan import Scan
 
 __all__ = ["DateExtractor", "resolve_relative"]
 
@@ -58,8 +59,12 @@ _RELATIVE = [
     "年初", "年底", "年中",
 ]
 # Not here: 当年/当月/同年 ("that year") refer to a time named earlier in the text, not to the issue date.
-_RELATIVE_QUARTER = re.compile(r"(?<![\d年])(?:今年)?(?:第\s*)?(?P<q>[一二三四])\s*季度")
-_COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+_RELATIVE_QUARTER = Scan.of(r"(?<![\d年])(?:今年)?(?:第\s*)?(?P<q>[一二三四])\s*季度")
+_COMPILED = [(name, Scan.of(p)) for name, p in _PATTERNS]
+# These start with an ASCII digit that no digit precedes (their lookbehinds exclude \d): they are
+# tried only at the first digit of each number (scan.finditer_at).
+_FROM_NUMBER = frozenset({"md-range", "md", "m-range", "m"})
+_NUMBER = re.compile(r"\d+")
 _COUNT_CHARS = "一二两三四五六七八九十百几多每全当半同该"  # 一年中, 全年中: "in a year", not mid-year
 _REL_RE = re.compile("|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)))
 _YEAR_STATED = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -117,8 +122,9 @@ class DateExtractor:
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b in taken)
 
-        for name, pattern in _COMPILED:
-            for m in pattern.finditer(text):
+        numbers = [m.start() for m in _NUMBER.finditer(text) if text[m.start()] in "0123456789"]
+        for name, scan in _COMPILED:
+            for m in scan.finditer(text, numbers if name in _FROM_NUMBER else None):
                 s, e = m.span()
                 if not free(s, e):
                     continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from kg.gazetteer import DrugEntry, Matcher, drug_forms, drug_stop, drugs
@@ -23,6 +24,7 @@ from kg.types import Article, Extraction, Mention
 
 from .base import ArticleContext, register
 from .policy import scan_titles
+from .scan import Scan
 from .segment import tokenizer
 
 __all__ = ["DrugExtractor", "DrugLexicon"]
@@ -45,6 +47,8 @@ class DrugLexicon:
     left_words: tuple[str, ...]
     bare_stems: frozenset[str]
     company_after: tuple[str, ...] = ()
+    inn_scan: Scan | None = None  # inn_re, scanned around its stems (None: everywhere)
+    unknown_scan: Scan | None = None  # unknown_re, scanned before its dosage forms
 
     @classmethod
     def from_schema(cls) -> DrugLexicon:
@@ -64,10 +68,17 @@ class DrugLexicon:
         start = "(?:" + "|".join(f"(?<={w})" for w in left.split("|")) + ")"
         unknown = re.compile(rf"{start}(?P<stem>{name_chars}{{{lo},{hi}}}?)(?P<form>{form_alt})")
         inn = re.compile(rf"{start}(?P<stem>{name_chars}{{1,{hi}}}?(?:{stems})(?:{salts})?)(?P<form>{form_alt})?")
+        # An unknown name ends in a form and starts at most `hi` characters before it; an INN
+        # name holds a stem, starts at most `hi` characters before it and may go on with a
+        # salt and a form: scan only there (the lookbehinds still see the whole text).
+        longest = max(map(len, raw["salts"]), default=0) + max(map(len, forms), default=0)
+        unknown_scan = Scan.of(unknown, anchors=forms, before=hi)
+        inn_scan = Scan.of(inn, anchors=raw["inn_stems"], before=hi, after=longest)
         return cls(Matcher(entries), forms, re.compile(rf"(?:{form_alt})"), drug_stop(), unknown, inn,
                    tuple(raw["salts"]), tuple(raw["tcm_forms"]), frozenset(raw["stem_stop"]), tuple(raw["class_after"]),
                    int(raw["common_word_freq"]), tokenizer(), tuple(raw["left_words"]),
-                   frozenset([*raw["inn_stems"], "单抗", "双抗", "抗体"]), tuple(raw["company_after"]))
+                   frozenset([*raw["inn_stems"], "单抗", "双抗", "抗体"]), tuple(raw["company_after"]),
+                   inn_scan, unknown_scan)
 
 
 class DrugExtractor:
@@ -78,6 +89,9 @@ class DrugExtractor:
 
     def __init__(self, lexicon: DrugLexicon) -> None:
         self.lex = lexicon
+        self._scans = (("drug:inn-stem", lexicon.inn_scan or Scan(lexicon.inn_re)),
+                       ("drug:form-suffix", lexicon.unknown_scan or Scan(lexicon.unknown_re)))
+        self._trim = lru_cache(maxsize=8192)(self._trim_stem)  # the same candidates recur across articles
 
     def __call__(self, article: Article, context: ArticleContext) -> Extraction:
         return Extraction(article.id, tuple(self.mentions(article.text)))
@@ -104,8 +118,8 @@ class DrugExtractor:
                 continue
             taken.append((s, e))
             out.append(Mention("Drug", text[s:e], norm, s, e, "rules", "drug:lexicon", kind=entry.kind))
-        for rule, pattern in (("drug:inn-stem", self.lex.inn_re), ("drug:form-suffix", self.lex.unknown_re)):
-            for m in pattern.finditer(text):
+        for rule, scan in self._scans:
+            for m in scan.finditer(text):
                 s, e = m.span()
                 stem = self._trim(m["stem"])
                 if stem is None:
@@ -120,7 +134,7 @@ class DrugExtractor:
                 out.append(Mention("Drug", text[s:e], norm, s, e, "rules", rule, kind="tcm" if tcm else "chemical"))
         return sorted(out, key=lambda m: m.start)
 
-    def _trim(self, stem: str) -> str | None:
+    def _trim_stem(self, stem: str) -> str | None:
         """Drop leading ordinary words from an unknown name; None when nothing drug-like is left."""
         for word in self.lex.left_words:  # 抑制剂考格列汀 → 考格列汀
             cut = stem.rfind(word, 0, len(stem) - 2)

@@ -20,6 +20,7 @@ from kg.types import Article, Extraction, Mention
 from .base import ArticleContext, register
 from .numerals import CN_DIGITS
 from .policy import scan_titles
+from .scan import Scan, finditer_at
 
 __all__ = ["FigureExtractor", "FigurePatterns"]
 
@@ -27,7 +28,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\s*\.\s*\d+)?"
 _SEP = r"\s*(?:~|～|-|—|–|至|到)\s*"
 _ORDINAL_LIST = re.compile(r"第\s*\d+(?:\s*[、,，]\s*\d+)*\s*[、,，]\s*\Z")
 # a fraction written with a slash (2/3): small numerator and denominator, not part of a date or code
-_FRACTION = re.compile(r"(?<![\d./A-Za-z])(?P<n>[1-9]\d?)/(?P<d>[1-9]\d?)(?![\d./A-Za-z])")
+_FRACTION = Scan.of(r"(?<![\d./A-Za-z])(?P<n>[1-9]\d?)/(?P<d>[1-9]\d?)(?![\d./A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class FigurePatterns:
     multipliers: Mapping[str, float]
     before: tuple[str, ...]
     after: tuple[str, ...]
+    starts: re.Pattern[str] | None = None  # every match of ``pattern`` starts where one of this starts
 
     @classmethod
     def from_schema(cls, name: str = "patterns/figure.toml") -> FigurePatterns:
@@ -53,7 +55,10 @@ class FigurePatterns:
             rf"(?:{_SEP}(?P<b>{one}))?\s*(?P<unit>(?:{unit_re}){compound})"
             rf"|(?<![\d.第〔\[A-Za-z])(?P<cn>[二三四五六七八九])成(?![为功本效果立员熟绩交就长型品不])"
         )
-        return cls(pattern, unit_kind, mult, tuple(raw["qualifiers"]["before"]), tuple(raw["qualifiers"]["after"]))
+        # a figure starts at the first digit of a number (no digit may precede it) or at 三 of 三成
+        starts = re.compile(r"\d+|[二三四五六七八九]成")
+        return cls(pattern, unit_kind, mult, tuple(raw["qualifiers"]["before"]), tuple(raw["qualifiers"]["after"]),
+                   starts)
 
 
 def _value(text: str, multipliers: Mapping[str, float]) -> float | None:
@@ -87,7 +92,9 @@ class FigureExtractor:
         p = self.patterns
         titles = scan_titles(text)
         out: list[Mention] = []
-        for m in p.pattern.finditer(text):
+        found = (p.pattern.finditer(text) if p.starts is None
+                 else finditer_at(p.pattern, text, [m.start() for m in p.starts.finditer(text)]))
+        for m in found:
             s, e = m.span()
             if any(a <= s < b for a, b in titles):
                 continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from kg.normalize import policy_norm, squeeze
@@ -24,6 +25,7 @@ from kg.types import Article, Extraction, Mention
 
 from .base import ArticleContext, register
 from .numerals import cn_to_int, int_to_cn
+from .scan import Scan, occurrences
 
 __all__ = ["PolicyExtractor", "PolicyPatterns", "scan_titles", "classify_title"]
 
@@ -44,20 +46,22 @@ class PolicyPatterns:
     short_words: frozenset[str]
     intro: re.Pattern[str]
     doc_no: re.Pattern[str]
-    quoted: re.Pattern[str]
-    bare: re.Pattern[str]
-    laws: re.Pattern[str]
-    named_rules: re.Pattern[str] | None
-    reports: tuple[re.Pattern[str], ...]
-    programmes: tuple[tuple[str, str, re.Pattern[str], str, str, str, tuple[str, ...]], ...]
+    quoted: Scan
+    bare: Scan
+    laws: Scan
+    named_rules: Scan | None
+    reports: tuple[Scan, ...]
+    programmes: tuple[tuple[str, str, Scan, str, str, str, tuple[str, ...]], ...]
 
     @classmethod
     def from_schema(cls, name: str = "patterns/policy.toml") -> PolicyPatterns:
         raw: Mapping[str, Any] = load_toml(name)
         laws = sorted(raw["unbracketed"]["laws"], key=len, reverse=True)
-        law_re = re.compile(
-            r"(?<![《])(?P<t>(?:中华人民共和国)?(?:" + "|".join(map(re.escape, laws)) + r"))(?![规律人院定官典学务治》])"
-        )
+        # a match is a law name, maybe after 中华人民共和国, and its lookahead reads one character more
+        law_names = "|".join(map(re.escape, laws))
+        law_re = Scan.of(rf"(?<![《])(?P<t>(?:中华人民共和国)?(?:{law_names}))(?![规律人院定官典学务治》])",
+                         anchors=laws, before=len("中华人民共和国"), after=1)
+        rules = sorted(raw["unbracketed"].get("named_rules", []), key=len, reverse=True)
         return cls(
             qualifiers=frozenset(squeeze(q) for q in raw["qualifiers"]),
             suffix_kind=tuple(sorted(raw["suffix_kind"].items(), key=lambda kv: -len(kv[0]))),
@@ -67,14 +71,14 @@ class PolicyPatterns:
             short_words=frozenset(raw["short_forms"]["words"]),
             intro=re.compile(raw["short_forms"]["intro"]),
             doc_no=re.compile(raw["doc_no"]["pattern"]),
-            quoted=re.compile(raw["unbracketed"]["quoted"]),
-            bare=re.compile(raw["unbracketed"]["bare"]),
+            quoted=Scan.of(raw["unbracketed"]["quoted"]),
+            bare=Scan.of(raw["unbracketed"]["bare"]),
             laws=law_re,
-            named_rules=(re.compile("(?<![《])(?P<t>" + "|".join(map(re.escape, sorted(rules, key=len, reverse=True))) + ")(?![》])")
-                         if (rules := raw["unbracketed"].get("named_rules", [])) else None),
-            reports=tuple(re.compile(p) for p in raw["unbracketed"]["reports"]),
+            named_rules=(Scan.of(rf"(?<![《])(?P<t>{'|'.join(map(re.escape, rules))})(?![》])", anchors=rules, after=1)
+                         if rules else None),
+            reports=tuple(Scan.of(p) for p in raw["unbracketed"]["reports"]),
             programmes=tuple(
-                (r["name"], r["kind"], re.compile(r["pattern"]), r["norm"], r.get("default_what", ""), r.get("span", ""),
+                (r["name"], r["kind"], Scan.of(r["pattern"]), r["norm"], r.get("default_what", ""), r.get("span", ""),
                  tuple(sorted(r.get("trim", []), key=len, reverse=True)))
                 for r in raw["programmes"]["rule"]
             ),
@@ -83,6 +87,12 @@ class PolicyPatterns:
 
 def scan_titles(text: str) -> list[tuple[int, int]]:
     """Spans of balanced ``《…》`` titles (outermost only), never across a newline."""
+    return list(_titles(text))
+
+
+@lru_cache(maxsize=64)
+def _titles(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`scan_titles`, remembered: every extractor asks it of the same article."""
     spans: list[tuple[int, int]] = []
     i = text.find("《")
     while i >= 0:
@@ -107,7 +117,7 @@ def scan_titles(text: str) -> list[tuple[int, int]]:
             i = text.find("《", end)
         else:
             i = text.find("《", i + 1)
-    return spans
+    return tuple(spans)
 
 
 def _core(title: str, patterns: PolicyPatterns) -> tuple[str, tuple[str, ...]]:
@@ -295,8 +305,11 @@ class PolicyExtractor:
         for alias, norm in list(aliases.items()):
             if len(alias) < 3:
                 continue
-            for m in re.finditer(re.escape(alias), text):
-                s, e = m.span()
+            pos = 0
+            for s in occurrences(text, alias):
+                if s < pos:
+                    continue  # non-overlapping uses, as a regex scan finds them
+                e = pos = s + len(alias)
                 if all(e <= a or s >= b for a, b in taken):
                     out.append(_Found(s, e, alias, norm, "programme", "alias-use"))
                     taken.append((s, e))

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kg.gazetteer import Matcher, Region, region_groups, regions
+from kg.gazetteer import Matcher, Region, leftmost_longest, region_groups, regions
 from kg.resources import load_toml
 from kg.types import Article, Extraction, Mention
 
@@ -102,10 +102,11 @@ class RegionExtractor:
     def mentions(self, text: str) -> list[Mention]:
         titles = scan_titles(text)
         blocked = [(s, e) for s, e, _, _ in self.gaz.not_regions.find_all(text)]
+        hits = self.gaz.matcher.hits(text)  # one pass of the automaton over the text
         by_start: dict[int, list[tuple[int, str, list[Region]]]] = {}
-        for s, e, surface, payloads in self.gaz.matcher.find_all(text):
+        for s, e, surface, payloads in hits:
             by_start.setdefault(s, []).append((e, surface, payloads))
-        longest = self.gaz.matcher.find_longest(text)
+        longest = leftmost_longest(hits)
         provinces = {r.adcode for _, _, _, rs in longest for r in rs if r.level == "province"}
         out: list[Mention] = []
         last_end = -1

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -34,6 +35,16 @@ _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _CLAUSE_SEP = "，,：:"
 _DOC_NO = re.compile(r"^\s*[(（][^()（）]{0,24}[)）]")
 _LIST_GAP = re.compile(r"^[\s、和及与,，]*(?:以及)?[\s、]*$")
+_BY = re.compile(r"由\s*")
+_BLANK = re.compile(r"\s*")
+_AT = re.compile(r"\s*在\s*")
+_IN_AFTER = re.compile(r"\s*(?:中|里)")
+_SPACE = re.compile(r"\s")
+_COMMA = re.compile(r"[，,]")
+_BREAK = re.compile(r"[。；;，,]")
+_JOIN_NOISE = re.compile(r"[\d\s年月日]+")
+_JOINER = re.compile(r"以及|会同|联合|[、和与及,，]")
+_NEVER = re.compile(r"(?!)")
 
 Found = Iterator[tuple[Mention, Mention, str, Mapping[str, str]]]
 
@@ -43,8 +54,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group(0).strip()]
 
 
-def _alternation(words: Sequence[str]) -> re.Pattern[str]:
+@cache
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words as one pattern, longest first (compiled once per word list)."""
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or r"(?!)")
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """A pattern from ``relations.toml``, compiled once."""
+    return re.compile(pattern)
+
+
+@cache
+def _price_cut(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + r")[^，。；;]{0,6}?(?P<v>\d+(?:\.\d+)?\s*%)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,13 +246,13 @@ class RelationExtractor:
             if spec.extra.get("possessive"):
                 yield from ((a, policy, "issued:possessive", {}) for a in self._possessive(sent, policy, joiners))
         # passive: 《…》由 AG 印发
-        for m in re.finditer(r"由\s*", sent.body):
+        for m in _BY.finditer(sent.body):
             pos = sent.start + m.end()
             agencies = [a for a in sent.of("Agency") if pos <= a.start <= pos + 2]
             if not agencies or not spec.trigger_re.search(full[agencies[0].end : agencies[0].end + 20]):
                 continue
             before = [p for p in sent.of("Policy") if p.end <= sent.start + m.start()]
-            if before and re.fullmatch(r"\s*", full[before[-1].end : sent.start + m.start()]):
+            if before and _BLANK.fullmatch(full[before[-1].end : sent.start + m.start()]):
                 yield agencies[0], before[-1], "issued:passive", {}
 
     def _possessive(self, sent: _Sentence, policy: Mention, joiners: Sequence[str]) -> list[Mention]:
@@ -237,8 +261,8 @@ class RelationExtractor:
         if not agencies:
             return []
         gap = sent.full[agencies[-1].end : policy.start]
-        if re.fullmatch(r"\s*", gap) or (
-            re.fullmatch(r"\s*在\s*", gap) and re.match(r"\s*(?:中|里)", sent.full[policy.end :])
+        if _BLANK.fullmatch(gap) or (
+            _AT.fullmatch(gap) and _IN_AFTER.match(sent.full, policy.end)
         ):
             return _group_back(sent, agencies, joiners)
         return []
@@ -263,9 +287,9 @@ class RelationExtractor:
         full = sent.full
         joiners = ["、", "和", "与", "及", "以及", "会同", "联合"]
         distance = int(spec.extra.get("subject_distance", 40))
-        programme_re = _alternation(list(spec.triggers) + list(spec.words("programme_triggers")))
-        purpose_re = re.compile(spec.extra.get("purpose", r"(?!)"))
-        meeting_after = re.compile(spec.extra.get("meeting_after", r"(?!)"))
+        programme_re = _alternation((*spec.triggers, *spec.words("programme_triggers")))
+        purpose_re = _regex(spec.extra.get("purpose", r"(?!)"))
+        meeting_after = _regex(spec.extra.get("meeting_after", r"(?!)"))
         for policy in sent.of("Policy"):
             pattern = programme_re if policy.kind in spec.words("programme_kinds") else spec.trigger_re
             trigs = sent.triggers(pattern, max(sent.start, policy.start - spec.max_distance), policy.start)
@@ -283,7 +307,7 @@ class RelationExtractor:
             # X 召开 …《P》部署会议
             if meeting_after.match(full[policy.end : sent.end]):
                 calls = sent.triggers(
-                    re.compile(re.escape(spec.extra.get("meeting_trigger", "召开"))),
+                    _regex(re.escape(spec.extra.get("meeting_trigger", "召开"))),
                     max(sent.start, policy.start - spec.max_distance),
                     policy.start,
                 )
@@ -295,14 +319,14 @@ class RelationExtractor:
             after = sent.triggers(spec.trigger_re, policy.end, min(sent.end, policy.end + spec.max_distance))
             if after and not sent.negated(after[0][0], spec.words("negative")):
                 t = after[0][0]
-                if not re.search(r"[，,]", full[policy.end : t]):
+                if not _COMMA.search(full, policy.end, t):
                     for region in [r for r in sent.of("Region") if policy.end <= r.start < t]:
                         yield region, policy, "implements:policy-region-trigger", {}
         # 为深入贯彻《P》…，X …: the main clause's subject (unless it issues a document: BASED_ON)
         made_re = (
             _alternation(self.p.specs["BASED_ON"].words("made_by"))
             if "BASED_ON" in self.p.specs
-            else re.compile(r"(?!)")
+            else _NEVER
         )
         for m in purpose_re.finditer(full, sent.start, sent.end):
             if sent.masked(m.start(), m.end()):
@@ -362,16 +386,13 @@ class RelationExtractor:
     @staticmethod
     def _price_props(sent: _Sentence, spec: Spec) -> dict[str, str]:
         props: dict[str, str] = {}
-        cut = re.search(
-            "(?:" + "|".join(map(re.escape, spec.words("price_cut"))) + r")[^，。；;]{0,6}?(?P<v>\d+(?:\.\d+)?\s*%)",
-            sent.body,
-        )
+        cut = _price_cut(spec.words("price_cut")).search(sent.body)
         if cut:
-            props["price_cut"] = re.sub(r"\s", "", cut["v"])
-        price = re.search(spec.extra.get("price", r"(?!)"), sent.body)
+            props["price_cut"] = _SPACE.sub("", cut["v"])
+        price = _regex(spec.extra.get("price", r"(?!)")).search(sent.body)
         money = [f for f in sent.of("Figure") if f.kind == "money"]
         if price:
-            props["price"] = re.sub(r"\s", "", price["v"])
+            props["price"] = _SPACE.sub("", price["v"])
         elif len(money) == 1:
             props["price"] = money[0].norm
         return props
@@ -408,7 +429,7 @@ class RelationExtractor:
         policies = sent.of("Policy")
         if len(policies) < 2 or not sent.triggers(spec.trigger_re, sent.start, sent.end):
             return
-        forms = [(re.compile(f["gap"]), re.compile(f.get("after") or "")) for f in spec.extra.get("forms", ())]
+        forms = [(_regex(f["gap"]), _regex(f.get("after") or "")) for f in spec.extra.get("forms", ())]
         for a, b in pairwise(policies):
             gap = sent.full[a.end : b.start]
             for gap_re, after_re in forms:
@@ -473,21 +494,26 @@ class RelationExtractor:
 
 
 class _Sentence:
-    __slots__ = ("all", "end", "full", "inside", "start")
+    __slots__ = ("_by_type", "_names", "all", "end", "full", "inside", "start")
 
     def __init__(self, text: str, start: int, end: int, inside: list[Mention], all_mentions: list[Mention]) -> None:
         self.full, self.start, self.end, self.inside, self.all = text, start, end, inside, all_mentions
+        by_type: dict[str, list[Mention]] = {}
+        for m in inside:
+            by_type.setdefault(m.type, []).append(m)
+        self._by_type = {etype: tuple(ms) for etype, ms in by_type.items()}
+        self._names = [(m.start, m.end) for m in inside if m.type not in ("Date", "Figure")]
 
     @property
     def body(self) -> str:
         return self.full[self.start : self.end]
 
-    def of(self, etype: str) -> list[Mention]:
-        return [m for m in self.inside if m.type == etype]
+    def of(self, etype: str) -> tuple[Mention, ...]:
+        return self._by_type.get(etype, ())
 
     def masked(self, start: int, end: int) -> bool:
         """Whether [start, end) overlaps an entity span (a trigger there is part of a name)."""
-        return any(m.start < end and start < m.end for m in self.inside if m.type not in ("Date", "Figure"))
+        return any(s < end and start < e for s, e in self._names)
 
     def triggers(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[tuple[int, int]]:
         return [
@@ -526,7 +552,7 @@ def _plain(sent: _Sentence, start: int, end: int) -> str:
         out.append(sent.full[pos:s])
         pos = e
     out.append(sent.full[pos:end])
-    return re.sub(r"\s", "", "".join(out))
+    return _SPACE.sub("", "".join(out))
 
 
 def _list_from(sent: _Sentence, first: Mention) -> list[Mention]:
@@ -551,7 +577,7 @@ def _list_before(sent: _Sentence, pos: int, distance: int) -> list[Mention]:
         return []
     gap = sent.full[before[-1].end : pos]
     doc = _DOC_NO.match(gap)
-    if len(re.sub(r"\s", "", gap[doc.end() :] if doc else gap)) > distance or re.search(r"[，,]", gap):
+    if len(_SPACE.sub("", gap[doc.end() :] if doc else gap)) > distance or _COMMA.search(gap):
         return []
     out = [before[-1]]
     for p in reversed(before[:-1]):
@@ -568,7 +594,7 @@ def _object_of(sent: _Sentence, verb_end: int, policy: Mention) -> bool:
     """Whether ``policy`` is the verb's object: no clause break in between, other titles only as a list."""
     between = [p for p in sent.of("Policy") if verb_end <= p.start and p.end <= policy.start]
     head_gap = sent.full[verb_end : between[0].start if between else policy.start]
-    if re.search(r"[。；;，,]", head_gap):
+    if _BREAK.search(head_gap):
         return False
     return not between or policy in _list_from(sent, between[0])
 
@@ -595,14 +621,14 @@ def _group_forward(sent: _Sentence, cands: Sequence[Mention], joiners: Sequence[
 
 
 def _joined(gap: str, joiners: Sequence[str]) -> bool:
-    gap = re.sub(r"[\d\s年月日]+", "", gap)
+    gap = _JOIN_NOISE.sub("", gap)
     return (
         gap == ""
         or gap in joiners
         or (
             len(gap) <= 4
-            and all(part in joiners for part in re.findall(r"以及|会同|联合|[、和与及,，]", gap))
-            and re.sub(r"以及|会同|联合|[、和与及,，]", "", gap) == ""
+            and all(part in joiners for part in _JOINER.findall(gap))
+            and _JOINER.sub("", gap) == ""
         )
     )
 

@@ -31,6 +31,8 @@ __all__ = ["Normalizer", "RuleNormalizer", "SpacyNerExtractor", "default_normali
 Normalizer = Callable[[str, str, ArticleContext], Mention | None]
 """(type, surface, context) → a template mention (norm and attributes at offset 0), or None."""
 
+_MEMO = 8192  # spans remembered by RuleNormalizer
+
 RULE_EXTRACTOR = {"Policy": "policy", "Agency": "agency", "Region": "region", "Drug": "drug",
                   "Date": "dates", "Figure": "figures"}
 
@@ -41,6 +43,7 @@ class RuleNormalizer:
 
     names: Mapping[str, str] = field(default_factory=lambda: dict(RULE_EXTRACTOR))
     _built: dict[str, Extractor | None] = field(default_factory=dict)
+    _read: dict[tuple[str, str, ArticleContext], Mention | None] = field(default_factory=dict)
 
     def _extractor(self, etype: str) -> Extractor | None:
         if etype not in self._built:
@@ -52,6 +55,15 @@ class RuleNormalizer:
         return self._built[etype]
 
     def __call__(self, etype: str, surface: str, context: ArticleContext) -> Mention | None:
+        """The rule extractor's reading of ``surface`` (remembered: the same names recur in an issue)."""
+        key = (etype, surface, context)
+        if key not in self._read:
+            if len(self._read) >= _MEMO:
+                self._read.clear()
+            self._read[key] = self._reread(etype, surface, context)
+        return self._read[key]
+
+    def _reread(self, etype: str, surface: str, context: ArticleContext) -> Mention | None:
         extractor = self._extractor(etype)
         if extractor is None:
             return None

@@ -19,7 +19,7 @@ from .normalize import squeeze
 from .resources import load_toml, read_schema_text
 
 __all__ = ["Region", "AgencyEntry", "BodyType", "DrugEntry", "regions", "region_groups", "agencies", "bodies",
-           "drugs", "drug_forms", "drug_stop", "Matcher"]
+           "drugs", "drug_forms", "drug_stop", "Hit", "Matcher", "leftmost_longest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,23 @@ def drug_stop() -> frozenset[str]:
     return frozenset(squeeze(w) for w in _lines("drug_stop.txt"))
 
 
+Hit = tuple[int, int, str, list[Any]]
+"""One occurrence found by a :class:`Matcher`: (start, end, surface, payloads)."""
+
+_WIDE = 128
+"""First characters above which a :class:`Matcher` runs its automaton over UTF-8 bytes."""
+
+
 class Matcher:
-    """Exact multi-pattern matching (Aho-Corasick) of surface strings to payloads."""
+    """Exact multi-pattern matching (Aho-Corasick) of surface strings to payloads.
+
+    pyahocorasick finds a node's child by a linear search, so an automaton whose words start
+    with hundreds of different characters (the regions' 900 first characters) pays hundreds
+    of comparisons per character of text. Such a matcher runs its automaton over the UTF-8
+    bytes of words and text instead (each byte one ``latin-1`` character, at most 256 children
+    per node) and maps the hits back to character offsets: UTF-8 is self-synchronising, so a
+    word's bytes match only at the bytes of the same characters, and the hits are the same.
+    """
 
     def __init__(self, entries: Iterable[tuple[str, Any]]) -> None:
         import ahocorasick
@@ -135,8 +150,13 @@ class Matcher:
             if not surface:
                 continue
             self._payloads.setdefault(surface, []).append(payload)
+        self._bytes = len({surface[0] for surface in self._payloads}) > _WIDE
         for surface, payloads in self._payloads.items():
-            self._automaton.add_word(surface, (surface, payloads))
+            if self._bytes:
+                key = _utf8(surface)
+                self._automaton.add_word(key.decode("latin-1"), (surface, payloads, len(key)))
+            else:
+                self._automaton.add_word(surface, (surface, payloads, len(surface)))
         if self._payloads:
             self._automaton.make_automaton()
 
@@ -146,29 +166,49 @@ class Matcher:
     def get(self, surface: str) -> list[Any]:
         return self._payloads.get(surface, [])
 
-    def find_all(self, text: str) -> Iterator[tuple[int, int, str, list[Any]]]:
+    def find_all(self, text: str) -> Iterator[Hit]:
         """Every occurrence (overlaps included), as (start, end, surface, payloads)."""
-        if not self._payloads:
-            return
-        for end_index, (surface, payloads) in self._automaton.iter(text):
-            yield end_index - len(surface) + 1, end_index + 1, surface, payloads
+        return iter(self.hits(text))
 
-    def find_longest(self, text: str) -> list[tuple[int, int, str, list[Any]]]:
-        """Leftmost-longest non-overlapping occurrences."""
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of every occurrence, overlaps included, in the order of :meth:`hits`."""
+        return [(start, end) for start, end, _, _ in self.hits(text)]
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every occurrence (overlaps included), as (start, end, surface, payloads), by end offset."""
         if not self._payloads:
             return []
-        # one pass over the automaton, no generator frames; same order as sorting find_all()
-        hits = [(end - len(surface) + 1, end + 1, surface, payloads)
-                for end, (surface, payloads) in self._automaton.iter(text)]
-        hits.sort(key=_leftmost_longest)
-        out: list[tuple[int, int, str, list[Any]]] = []
-        last_end = -1
-        for hit in hits:
-            if hit[0] >= last_end:
-                out.append(hit)
-                last_end = hit[1]
+        if not self._bytes:
+            return [(end - size + 1, end + 1, surface, payloads)
+                    for end, (surface, payloads, size) in self._automaton.iter(text)]
+        raw = _utf8(text)
+        out: list[Hit] = []
+        for end, (surface, payloads, size) in self._automaton.iter(raw.decode("latin-1")):
+            start = len(raw[: end + 1 - size].decode("utf-8", "surrogatepass"))
+            out.append((start, start + len(surface), surface, payloads))
         return out
 
+    def find_longest(self, text: str) -> list[Hit]:
+        """Leftmost-longest non-overlapping occurrences."""
+        return leftmost_longest(self.hits(text))
 
-def _leftmost_longest(hit: tuple[int, int, str, list[Any]]) -> tuple[int, int]:
+
+def leftmost_longest(hits: Iterable[Hit]) -> list[Hit]:
+    """The leftmost-longest non-overlapping hits: ``find_longest`` of a text from its :meth:`Matcher.hits`,
+    or of a slice of it from the hits that lie inside the slice."""
+    ranked = sorted(hits, key=_leftmost_longest)
+    out: list[Hit] = []
+    last_end = -1
+    for hit in ranked:
+        if hit[0] >= last_end:
+            out.append(hit)
+            last_end = hit[1]
+    return out
+
+
+def _leftmost_longest(hit: Hit) -> tuple[int, int]:
     return hit[0], hit[0] - hit[1]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
