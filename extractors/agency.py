@@ -309,6 +309,8 @@ class AgencyExtractor:
             if i >= stop:
                 return h
             if piece.endswith(self.gaz.subunit_suffixes):
+                if self._names_an_agency(piece):  # 卫健委会同市财政局: a second agency, not a department
+                    return h
                 rule = h.rule + "+subunit"
                 return _Hit(h.start, h.end + i, self._subunit_norm(h.norm + piece), h.level, h.kind, rule, h.region)
         # 和/与 inside a department name: 价格与招标采购司, 市场运行和消费促进司
@@ -320,10 +322,14 @@ class AgencyExtractor:
             if i >= stop:
                 return h
             if piece.endswith(self.gaz.subunit_conjoined) and not piece.startswith(("和", "与")):
-                if any(True for _ in self.gaz.national.find_all(piece)) or any(True for _ in self.gaz.bodies.find_all(piece)):
+                if self._names_an_agency(piece):
                     return h
                 return _Hit(h.start, h.end + i, self._subunit_norm(h.norm + piece), h.level, h.kind, h.rule + "+subunit", h.region)
         return h
+
+    def _names_an_agency(self, piece: str) -> bool:
+        """Whether a would-be sub-unit name holds a national agency or a body type of its own."""
+        return any(True for _ in self.gaz.national.find_all(piece)) or any(True for _ in self.gaz.bodies.find_all(piece))
 
     def _not_subunit_at(self, window: str) -> int:
         """The first ``i`` with a ``subunit_not`` word inside ``window[: i + 1]`` (past the end if none)."""

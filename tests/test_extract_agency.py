@@ -63,6 +63,15 @@ def test_subunits_with_conjunctions_and_bureaus(ex: AgencyExtractor) -> None:
     assert ("国家医保局和财政部", "国家医疗保障局和财政部") not in found(ex, "国家医保局和财政部办公厅联合发文")
 
 
+def test_a_second_agency_after_a_verb_is_not_a_subunit(ex: AgencyExtractor) -> None:
+    text = "杭州市卫生健康委会同市财政局印发通知，重庆市卫生健康委财务处参加。"
+    assert found(ex, text) == [
+        ("杭州市卫生健康委", "杭州市卫生健康委员会"),
+        ("市财政局", "杭州市财政局"),
+        ("重庆市卫生健康委财务处", "重庆市卫生健康委员会财务处"),
+    ]
+
+
 def test_bureau_suffix_does_not_swallow_titles_or_words(ex: AgencyExtractor) -> None:
     assert found(ex, "国家疾控局局长表示，国家医保局格局已定。") == [("国家疾控局", "国家疾病预防控制局"), ("国家医保局", "国家医疗保障局")]
 
