@@ -29,7 +29,8 @@ _SEP = r"\s*(?:至|到|—|–|-|~|～)\s*"
 # 年中/月中 only when 中 does not start the next word (2020 年中共中央…, 3 月中国…)
 _MID = r"中(?![\u4e00-\u9fff])|中(?=以来|以前|以后|之前|前|后|起|至|到|旬)"
 _PART = r"(?P<part>底|末|初|中旬|上旬|下旬|" + _MID + r")?"
-_QUARTER = r"(?:第\s*)?(?P<q>[一二三四1-4])\s*季度"
+# 前三季度 = the first three quarters (a range from Q1); 前一季度 would be "the previous quarter"
+_QUARTER = r"(?:第\s*|(?P<first>前)(?=\s*[二两三四2-4]))?(?P<q>[一二两三四1-4])\s*季度"
 _HALF = r"(?P<h>上|下)半年"
 
 _REL_YEAR = r"(?P<rel>今年|去年|前年|明年)"
@@ -59,7 +60,7 @@ _RELATIVE = [
     "年初", "年底", "年中",
 ]
 # Not here: 当年/当月/同年 ("that year") refer to a time named earlier in the text, not to the issue date.
-_RELATIVE_QUARTER = Scan.of(r"(?<![\d年])(?:今年)?(?:第\s*)?(?P<q>[一二三四])\s*季度")
+_RELATIVE_QUARTER = Scan.of(r"(?<![\d年])(?:(?P<rel>今年|去年|前年|明年)\s*)?" + _QUARTER)
 _COMPILED = [(name, Scan.of(p)) for name, p in _PATTERNS]
 # These start with an ASCII digit that no digit precedes (their lookbehinds exclude \d): they are
 # tried only at the first digit of each number (scan.finditer_at).
@@ -78,6 +79,15 @@ class _Issue:
 
 def _q(text: str) -> int:
     return int(text) if text.isdigit() else (cn_to_int(text) or 1)
+
+
+_REL_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
+
+
+def _quarter(year: int, m: re.Match[str]) -> str:
+    """``2025-Q3``; 前三季度 (the first three quarters) → ``2025-Q1/2025-Q3``."""
+    q = 2 if m["q"] == "两" else _q(m["q"])
+    return f"{year:04d}-Q1/{year:04d}-Q{q}" if m["first"] else f"{year:04d}-Q{q}"
 
 
 def resolve_relative(word: str, issue_date: str | None) -> tuple[str | None, str]:
@@ -137,10 +147,10 @@ class DateExtractor:
         for m in _RELATIVE_QUARTER.finditer(text):
             s, e = m.span()
             if free(s, e) and issue_year:
-                norm = f"{issue_year}-Q{_q(m['q'])}"
+                norm = _quarter(issue_year + _REL_YEARS[m["rel"] or "今年"], m)
                 taken.append((s, e))
                 out.append(Mention("Date", m.group(0), norm, s, e, "rules", "date:relative-quarter", iso=norm,
-                                   precision="quarter", relative=True))
+                                   precision="range" if m["first"] else "quarter", relative=True))
         for m in _REL_RE.finditer(text):
             s, e = m.span()
             if not free(s, e) or (m.group(0) == "年中" and not self._mid_year(text, s)):
@@ -167,7 +177,7 @@ class DateExtractor:
         if g.get("rel"):
             if issue_year is None:
                 return None, "", False
-            y = issue_year + {"今年": 0, "去年": -1, "前年": -2, "明年": 1}[g["rel"]]
+            y = issue_year + _REL_YEARS[g["rel"]]
             inferred = True
             name = name.removeprefix("rel-")
         if y is None and name.startswith(("md", "m")):
@@ -194,7 +204,7 @@ class DateExtractor:
             y2 = int(g["y2"]) if g.get("y2") else y
             return f"{y:04d}-{mo:02d}/{y2:04d}-{int(g['m2']):02d}", "range", inferred
         if name == "y-quarter":
-            return f"{y:04d}-Q{_q(g['q'])}", "quarter", inferred
+            return _quarter(y, m), "range" if m["first"] else "quarter", inferred
         if name == "y-half":
             return f"{y:04d}-H{1 if g['h'] == '上' else 2}", "half", inferred
         if name in ("ym", "m"):

@@ -52,6 +52,8 @@ class PolicyPatterns:
     named_rules: Scan | None
     reports: tuple[Scan, ...]
     programmes: tuple[tuple[str, str, Scan, str, str, str, tuple[str, ...]], ...]
+    heading: Scan | None = None  # issuer + bare title alone on its line
+    attachment: Scan | None = None  # 附件：<title> at a line end
 
     @classmethod
     def from_schema(cls, name: str = "patterns/policy.toml") -> PolicyPatterns:
@@ -78,10 +80,15 @@ class PolicyPatterns:
                          if rules else None),
             reports=tuple(Scan.of(p) for p in raw["unbracketed"]["reports"]),
             programmes=tuple(
-                (r["name"], r["kind"], Scan.of(r["pattern"]), r["norm"], r.get("default_what", ""), r.get("span", ""),
+                (r["name"], r["kind"],
+                 Scan.of(r["pattern"], anchors=r.get("anchors", ()), before=r.get("before", 0),
+                         after=r.get("after", 0)),
+                 r["norm"], r.get("default_what", ""), r.get("span", ""),
                  tuple(sorted(r.get("trim", []), key=len, reverse=True)))
                 for r in raw["programmes"]["rule"]
             ),
+            heading=Scan.of(raw["unbracketed"]["heading"]) if "heading" in raw["unbracketed"] else None,
+            attachment=Scan.of(raw["unbracketed"]["attachment"]) if "attachment" in raw["unbracketed"] else None,
         )
 
 
@@ -215,7 +222,8 @@ class PolicyExtractor:
                             taken.append((qs, qe))
         found += self._unbracketed(text, taken)
         found += self._programmes(text, taken, aliases)
-        return [self._resolve(f, found, aliases) for f in sorted(found, key=lambda f: (f.start, -f.end))]
+        resolved: dict[str, str] = {}  # a short word keeps the referent its first use got
+        return [self._resolve(f, found, aliases, resolved) for f in sorted(found, key=lambda f: (f.start, -f.end))]
 
     def _programme_in(self, title: str) -> str | None:
         """The programme a document title belongs to (《关于开展…66个化学药品省际联盟带量联动采购公告》)."""
@@ -225,17 +233,22 @@ class PolicyExtractor:
                 return _programme_norm(name, template, default_what, m)
         return None
 
-    def _resolve(self, f: _Found, found: list[_Found], aliases: dict[str, str]) -> Mention:
+    def _resolve(self, f: _Found, found: list[_Found], aliases: dict[str, str], resolved: dict[str, str]) -> Mention:
         norm, rule = f.norm, f.rule
         if f.short is not None:
             if f.short in aliases:
                 norm, rule = aliases[f.short], "short-form-introduced"
+            elif f.short in resolved:  # 《办法》…《旧办法》…《办法》: still the first referent
+                norm, rule = resolved[f.short], "short-form-nearest"
             else:
-                full = [g for g in found if g.short is None and g.rule != "alias-quoted" and g.norm.endswith(f.short) and g.kind == f.kind]
+                # the title without its qualifiers: …办法(征求意见稿) for 《办法》
+                full = [g for g in found if g.short is None and g.rule != "alias-quoted" and g.kind == f.kind
+                        and _core(g.norm, self.patterns)[0].endswith(f.short)]
                 before = [g for g in full if g.start < f.start]
                 pick = before[-1] if before else (full[0] if full else None)
                 if pick is not None:
                     norm, rule = pick.norm, "short-form-nearest"
+                    resolved[f.short] = norm
         return Mention(
             type="Policy",
             text=f.text,
@@ -256,12 +269,17 @@ class PolicyExtractor:
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b in taken)
 
-        for rule, pattern in (("quoted-title", p.quoted), ("bare-title", p.bare)):
+        scans = [("quoted-title", p.quoted), ("heading-title", p.heading), ("bare-title", p.bare),
+                 ("attachment", p.attachment)]
+        for rule, pattern in [(r, sc) for r, sc in scans if sc is not None]:
             for m in pattern.finditer(text):
                 s, e = m.span("t")
                 if free(s, e):
                     title = m["t"]
-                    kind = classify_title(title, p) or "notice"
+                    kind = classify_title(title, p)
+                    if kind is None and rule == "attachment":
+                        continue  # 附件：…申报表 is a form, not a document
+                    kind = kind or "notice"
                     doc = p.doc_no.match(text, e + (1 if rule == "quoted-title" else 0))
                     out.append(_Found(s, e, title, policy_norm(title), kind, rule, squeeze(doc["no"]) if doc else None))
                     taken.append((s, e))

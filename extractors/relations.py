@@ -16,6 +16,7 @@ sentence that starts with one, skipping adjunct clauses (``为…``, ``根据…
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ _BREAK = re.compile(r"[。；;，,]")
 _JOIN_NOISE = re.compile(r"[\d\s年月日]+")
 _JOINER = re.compile(r"以及|会同|联合|[、和与及,，]")
 _NEVER = re.compile(r"(?!)")
+_QUALIFIERS = re.compile(r"(?:\([^()]{1,20}\))+$")  # (试行), (2025-2027年) after a title's norm
+_DOC_NO_ONLY = re.compile(r"[\s、，,]|[(（]?[\u4e00-\u9fa5]{1,10}[〔［\[(（](?:19|20)\d{2}[〕］\])）]\d{1,4}号[)）]?")
 
 Found = Iterator[tuple[Mention, Mention, str, Mapping[str, str]]]
 
@@ -92,6 +95,7 @@ class Clauses:
     adjunct_starts: tuple[str, ...]
     meeting_re: re.Pattern[str]
     causative: tuple[str, ...]
+    self_re: re.Pattern[str] = _NEVER
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> Clauses:
@@ -101,6 +105,7 @@ class Clauses:
             tuple(raw.get("adjunct_starts", ())),
             re.compile(r"^\s*" + raw.get("meeting", r"(?!)") + r"\s*$"),
             tuple(raw.get("causative", ())),
+            re.compile(raw.get("self_reference", r"(?!)")),
         )
 
 
@@ -156,11 +161,13 @@ class RelationExtractor:
             ("AMENDS", self._amends),
             ("REPEALS", self._repeals),
         )
-        for s, e in sentences(text):
+        docs = _heading_documents(text, ents)
+        spans = sentences(text)
+        for i, (s, e) in enumerate(spans):
             inside = [m for m in ents if s <= m.start and m.end <= e]
             if not inside:
                 continue
-            sent = _Sentence(text, s, e, inside, ents)
+            sent = _Sentence(text, s, e, inside, ents, docs, spans[i - 1][0] if i else s)
             for rtype, finder in finders:
                 if rtype not in self.p.specs:
                     continue
@@ -224,6 +231,20 @@ class RelationExtractor:
             end = cs - 1
         return []
 
+    def _self_document(self, sent: _Sentence, lo: int, hi: int) -> tuple[bool, Mention | None]:
+        """Whether [lo, hi) refers to the text itself (本通知, 现就…通知如下), and the document
+        it is: the heading title whose core ends in the word (None when there is none)."""
+        found = False
+        for m in self.c.self_re.finditer(sent.full, lo, hi):
+            if sent.masked(m.start(), m.end()):
+                continue
+            found = True
+            word = m["w"] or m["v"]
+            doc = next((d for d in sent.docs if _QUALIFIERS.sub("", d.norm).endswith(word)), None)
+            if doc is not None:
+                return True, doc
+        return found, None
+
     # --- one finder per relation type; each yields (head, tail, rule, props) -------------------
 
     def _issued(self, sent: _Sentence, spec: Spec) -> Found:
@@ -279,9 +300,14 @@ class RelationExtractor:
             return
         t = trigs[0][0]
         head = min(heads, key=lambda h: abs(h.start - t))
-        for region in regions:
+        # the regions of a clause with a trigger (支持A市打造…，在B县开展…试点: B), else the sentence's
+        clauses = {(sent.clause_start(t0), sent.clause_end(t0)) for t0, _ in trigs}
+        local = [r for r in regions if any(cs <= r.start and r.end <= ce for cs, ce in clauses)]
+        # a chain names one place (成都市郫都区: the pilot is in 郫都区)
+        sites = [r for r in (local or regions) if not any(o.start == r.end for o in regions)]
+        for region in sites:
             if abs(region.start - t) <= spec.max_distance:
-                yield head, region, "pilots:sentence", {}
+                yield head, region, "pilots:clause" if local else "pilots:sentence", {}
 
     def _implements(self, sent: _Sentence, spec: Spec) -> Found:
         full = sent.full
@@ -399,9 +425,10 @@ class RelationExtractor:
 
     def _based_on(self, sent: _Sentence, spec: Spec) -> Found:
         policies = sent.of("Policy")
-        if len(policies) < 2:
+        if not policies or (len(policies) < 2 and not sent.docs):  # one title: the made one is the text itself
             return
         made_re = _alternation(spec.words("made_by"))
+        programme_re = _alternation((*spec.words("made_by"), *spec.words("made_by_programme")))
         for t0, t1 in sent.triggers(spec.trigger_re, sent.start, sent.end):
             first = next((p for p in policies if t1 <= p.start and len(_plain(sent, t1, p.start)) <= 6), None)
             if first is None:
@@ -417,13 +444,19 @@ class RelationExtractor:
                 for p in policies:
                     if p.start <= bases[-1].end or p.norm in keys:
                         continue
-                    verbs = sent.triggers(made_re, max(bases[-1].end, p.start - 20), p.start)
+                    verb_re = programme_re if p.kind in spec.words("programme_kinds") else made_re
+                    verbs = sent.triggers(verb_re, max(bases[-1].end, p.start - 20), p.start)
                     if verbs and _object_of(sent, verbs[-1][1], p):
                         made = p
                         break
+            rule = "based-on:trigger-base-made"
+            if made is None:  # 根据《Y》…，现就有关事项通知如下: the text itself is made
+                made, rule = self._self_document(sent, bases[-1].end, sent.end)[1], "based-on:self"
+                if made is not None and made.norm in keys:
+                    made = None
             if made is not None:
                 for base in bases:
-                    yield made, base, "based-on:trigger-base-made", {}
+                    yield made, base, rule, {}
 
     def _amends(self, sent: _Sentence, spec: Spec) -> Found:
         policies = sent.of("Policy")
@@ -436,6 +469,19 @@ class RelationExtractor:
                 if gap_re.match(gap) and after_re.match(sent.full[b.end : sent.end]):
                     yield a, b, "amends:form", {}
                     break
+            else:
+                # 《A》是…，对 2021 年出台的《B》…进行了修订: a later clause whose subject is A
+                cs = sent.clause_start(b.start)
+                lead = policies[0]
+                if (
+                    forms
+                    and lead.end <= cs
+                    and lead.start == self._lead(sent, sent.start)
+                    and _regex(spec.extra.get("clause_gap", r"(?!)")).match(sent.full[cs : b.start])
+                    and forms[0][1].match(sent.full[b.end : sent.end])
+                    and lead.norm != b.norm
+                ):
+                    yield lead, b, "amends:clause-subject", {}
 
     def _repeals(self, sent: _Sentence, spec: Spec) -> Found:
         policies = sent.of("Policy")
@@ -450,7 +496,13 @@ class RelationExtractor:
                 tails = _list_from(sent, nxt)
             keys = {p.norm for p in tails}
             heads = [p for p in policies if p.end <= tails[0].start and p.norm not in keys]
-            if not heads:
+            rule = "repeals:sentence"
+            if not heads:  # 本通知自印发之日起施行。《X》同时废止: the text itself repeals
+                refers, doc = self._self_document(sent, sent.previous, sent.end)
+                if refers:
+                    if doc is not None and doc.norm not in keys:
+                        yield from ((doc, tail, "repeals:self", {}) for tail in tails)
+                    continue
                 heads = [
                     p
                     for p in sent.all
@@ -461,7 +513,7 @@ class RelationExtractor:
                 ][-1:]
             if heads:
                 for tail in tails:
-                    yield heads[-1], tail, "repeals:sentence", {}
+                    yield heads[-1], tail, rule, {}
 
     # --- assembling ----------------------------------------------------------------------------
 
@@ -494,10 +546,13 @@ class RelationExtractor:
 
 
 class _Sentence:
-    __slots__ = ("_by_type", "_names", "all", "end", "full", "inside", "start")
+    __slots__ = ("_by_type", "_names", "all", "docs", "end", "full", "inside", "previous", "start")
 
-    def __init__(self, text: str, start: int, end: int, inside: list[Mention], all_mentions: list[Mention]) -> None:
+    def __init__(self, text: str, start: int, end: int, inside: list[Mention], all_mentions: list[Mention],
+                 docs: Sequence[Mention] = (), previous: int | None = None) -> None:
         self.full, self.start, self.end, self.inside, self.all = text, start, end, inside, all_mentions
+        self.docs = docs  # the article's heading titles (the documents it is)
+        self.previous = start if previous is None else previous  # where the sentence before starts
         by_type: dict[str, list[Mention]] = {}
         for m in inside:
             by_type.setdefault(m.type, []).append(m)
@@ -631,6 +686,31 @@ def _joined(gap: str, joiners: Sequence[str]) -> bool:
             and _JOINER.sub("", gap) == ""
         )
     )
+
+
+def _heading_documents(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Policy titles that fill their line together with their issuers and 文号
+    (国务院办公厅关于…的通知 / 国办发〔2025〕18号): the documents the article is."""
+    names = sorted((m for m in mentions if m.type in ("Policy", "Agency")), key=lambda m: m.start)
+    starts = [m.start for m in names]
+    out = []
+    for m in names:
+        if m.type != "Policy":
+            continue
+        lo = text.rfind("\n", 0, m.start) + 1
+        hi = text.find("\n", m.end)
+        hi = len(text) if hi < 0 else hi
+        if hi - lo > 200:
+            continue  # a paragraph, not a heading
+        rest, pos = [], lo
+        for o in names[bisect_left(starts, lo) : bisect_left(starts, hi)]:
+            if o.start >= pos and o.end <= hi:
+                rest.append(text[pos : o.start])
+                pos = o.end
+        rest.append(text[pos:hi])
+        if not _DOC_NO_ONLY.sub("", "".join(rest)):
+            out.append(m)
+    return out
 
 
 def _inside(m: Mention, others: Sequence[Mention]) -> bool:

@@ -213,7 +213,8 @@ def render_extraction_table(issue: Issue, results: list[Any]) -> str:
               help="Corpus folder for --run (default: ../shared/corpus or $KG_CORPUS).")
 @click.option("--manifest", type=click.Path(dir_okay=False),
               help="Issue dates for --run (default: <corpus>/issues.csv).")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option("--split", default="all", show_default=True,
+              help="Score only this split of GOLD (dev, test, ood-dev … as its records name them).")
 @extractor_option
 @click.option("--errors", is_flag=True, help="List misses, false positives and wrong norms.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")

@@ -115,6 +115,9 @@ def predict_corpus(gold: Iterable[GoldArticle], corpus: str | Path, manifest: st
     for name, ids in sorted(wanted.items()):
         path = Path(corpus) / name
         issue = parse_path(path, issue_date=dates.get(name))
+        missing = ids - {a.id for a in issue.articles}
+        if missing:
+            raise InputError(f"{path}: gold article(s) {', '.join(sorted(missing))} not found in the parsed file")
         for article in issue.articles:
             if article.id in ids:
                 ex = extract_article(article, extractors, issue_date=issue.date)
@@ -211,8 +214,17 @@ def render_report(report: EvalReport, *, errors: bool = False, limit: int = 50) 
 
 
 def load_gold(path: str | Path, split: str = "all") -> list[GoldArticle]:
+    """The gold articles of one split (``all``: every article). A split name is whatever the
+    file's records say (``dev``, ``test``, ``ood-dev`` …); a name no record has is an
+    :class:`InputError` listing the ones it does have."""
     gold = read_gold(path)
-    return gold if split == "all" else [g for g in gold if g.split == split]
+    if split == "all":
+        return gold
+    chosen = [g for g in gold if g.split == split]
+    if not chosen and gold:
+        have = ", ".join(sorted({g.split for g in gold}))
+        raise InputError(f"{path}: no gold articles in split {split!r}; its splits are: {have}, or all")
+    return chosen
 
 
 __all__ += ["load_gold"]

@@ -100,3 +100,23 @@ def test_cli_scores_a_predictions_file(tmp_path: Path) -> None:
     assert "false positives (1):" in result.output and "河北" in result.output
     bad = CliRunner().invoke(cli, ["eval", str(gold), str(tmp_path / "nope.jsonl")])
     assert bad.exit_code != 0 and "nope.jsonl" in bad.output and "Traceback" not in bad.output
+
+
+def test_cli_runs_on_standalone_texts_with_any_split_name(tmp_path: Path) -> None:
+    corpus = tmp_path / "texts"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("标题\n\n近日，国家医保局发布通知。\n", encoding="utf-8")
+    (corpus / "issues.csv").write_text("file,issue_date\na.txt,2025-04-20\n", encoding="utf-8")
+    record = {"article_id": "a/01", "issue_file": "a.txt", "split": "ood-test",
+              "entities": [{"type": "Agency", "start": 3, "end": 8, "text": "国家医保局", "norm": "国家医疗保障局"}]}
+    gold = _write(tmp_path / "gold.jsonl", [json.dumps(record, ensure_ascii=False)])
+    args = ["eval", str(gold), "--run", "--corpus", str(corpus)]
+    result = CliRunner().invoke(cli, [*args, "--split", "ood-test"])
+    assert result.exit_code == 0, result.output
+    agency = next(line for line in result.output.splitlines() if line.startswith("Agency"))
+    assert agency.split()[1:4] == ["1.000", "1.000", "1.000"]
+    wrong = CliRunner().invoke(cli, [*args, "--split", "test"])
+    assert wrong.exit_code != 0 and "its splits are: ood-test" in wrong.output
+    missing = _write(tmp_path / "missing.jsonl", [json.dumps(record | {"article_id": "a/02"}, ensure_ascii=False)])
+    gone = CliRunner().invoke(cli, ["eval", str(missing), "--run", "--corpus", str(corpus)])
+    assert gone.exit_code != 0 and "a/02 not found" in gone.output and "Traceback" not in gone.output

@@ -38,6 +38,8 @@ def test_bare_body_after_a_verb_resolves_in_the_sentence(ex: AgencyExtractor) ->
 
 def test_generic_bare_bodies_are_not_resolved(ex: AgencyExtractor) -> None:
     assert found(ex, "湖南省要求各市医保局、全省医保局加强监管。") == []
+    # 区 of 地区/社区/山区 is no bare district prefix
+    assert found(ex, "确定天河区为试点地区。各试点地区卫生健康局要制定方案，社区卫生服务站配合。") == []
 
 
 def test_party_committees(ex: AgencyExtractor) -> None:

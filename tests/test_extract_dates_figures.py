@@ -34,6 +34,21 @@ def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
     assert dates(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("前三季度累计结算 48 亿元", [("前三季度", "2025-Q1/2025-Q3")]),  # the first three quarters, not Q3
+        ("2024 年前三季度", [("2024 年前三季度", "2024-Q1/2024-Q3")]),
+        ("今年前两季度", [("今年前两季度", "2025-Q1/2025-Q2")]),
+        ("预计明年一季度出台", [("明年一季度", "2026-Q1")]),  # a relative year before a quarter is one span
+        ("去年四季度以来", [("去年四季度", "2024-Q4")]),
+        ("第三季度", [("第三季度", "2025-Q3")]),
+    ],
+)
+def test_quarters(text: str, expected: list[tuple[str, str]]) -> None:
+    assert dates(text) == expected
+
+
 def test_year_less_date_takes_the_year_stated_before_it() -> None:
     assert dates("2024 年 7 月起试点，12 月 2 日完成")[-1] == ("12 月 2 日", "2024-12-02")
     assert dates("4 月 11 日，江苏省药监局召开会议")[0] == ("4 月 11 日", "2025-04-11")
@@ -130,3 +145,15 @@ def test_more_units_ages_durations_and_fractions(text: str, expected: list[tuple
 )
 def test_not_figures(text: str) -> None:
     assert figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全文共6章38条", ["6章", "38条"]),  # chapters and articles of a regulation
+        ("种植面积稳定在500万亩以上", ["500万亩"]),
+        ("新增耕地 1.2 万公顷", ["1.2 万公顷"]),
+    ],
+)
+def test_more_measure_words(text: str, expected: list[str]) -> None:
+    assert [t for t, *_ in figures(text)] == expected

@@ -148,3 +148,34 @@ def test_party_congress_report_outline_and_gxp(ex: PolicyExtractor) -> None:
     assert ("党的十九大报告", "党的十九大报告") in got
     assert ("“十五五”规划和 2040年远景目标纲要", "“十五五”规划和2040年远景目标纲要") in got
     assert ("药品生产质量管理规范", "药品生产质量管理规范") in got
+
+
+def test_numbered_batch_of_an_alliance_is_not_the_national_batch(ex: PolicyExtractor) -> None:
+    text = "于7月3日组织开展京津冀“3+N”联盟第三批药品带量采购开标工作，广东联盟第二批集采随后启动。第四批集采落地。"
+    assert found(ex, text) == [
+        ("京津冀“3+N”联盟第三批药品带量采购", "京津冀“3+N”联盟第三批药品带量采购"),
+        ("广东联盟第二批集采", "广东联盟第二批集采"),
+        ("第四批集采", "第四批国家组织药品集中带量采购"),
+    ]
+
+
+def test_short_form_of_a_qualified_title_keeps_its_first_referent(ex: PolicyExtractor) -> None:
+    draft = "江西省门诊慢特病管理办法(征求意见稿)"
+    text = (f"起草了《{draft}》。《办法》共6章。《办法》对《江西省门诊特殊慢性病管理办法(试行)》进行了修订。"
+            "《办法》施行后…")
+    assert [n for t, n in found(ex, text) if t == "《办法》"] == [draft, draft, draft]
+
+
+def test_heading_line_with_its_issuers(ex: PolicyExtractor) -> None:
+    text = ("国务院办公厅关于进一步完善医疗卫生服务体系的通知\n国办发〔2025〕18号\n"
+            "国家医保局 财政部关于做好医保工作的通知（医保发〔2025〕3号）\n")
+    assert found(ex, text) == [("关于进一步完善医疗卫生服务体系的通知", "关于进一步完善医疗卫生服务体系的通知"),
+                               ("关于做好医保工作的通知", "关于做好医保工作的通知")]
+    # not a heading: the title does not fill the line
+    assert found(ex, "国家医保局关于做好医保工作的通知明确了三项任务。") == []
+
+
+def test_attachment_titles(ex: PolicyExtractor) -> None:
+    text = "特此通知。附件：广州市家庭病床服务规范（试行）\n附件2：浙江省定点医药机构管理实施细则\n附件3：申报汇总表\n"
+    assert found(ex, text) == [("广州市家庭病床服务规范（试行）", "广州市家庭病床服务规范(试行)"),
+                               ("浙江省定点医药机构管理实施细则", "浙江省定点医药机构管理实施细则")]

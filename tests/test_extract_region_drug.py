@@ -139,8 +139,13 @@ def test_specification_and_brand_in_brackets_are_outside_the_span(drug_ex: DrugE
 
 
 def test_injection_prefix_is_part_of_the_span(drug_ex: DrugExtractor) -> None:
-    [(surface, _)] = drugs(drug_ex, "注射用头孢曲松钠供应紧张。")
+    [(surface, norm)] = drugs(drug_ex, "注射用头孢曲松钠供应紧张。")
     assert surface == "注射用头孢曲松钠"
+    assert norm == "头孢曲松钠"  # the approved generic name keeps its only salt, like 阿托伐他汀钙
+    assert drugs(drug_ex, "头孢曲松和泮托拉唑钠肠溶片中选。") == [
+        ("头孢曲松", "头孢曲松钠"),
+        ("泮托拉唑钠肠溶片", "泮托拉唑钠"),
+    ]
 
 
 @pytest.mark.parametrize(

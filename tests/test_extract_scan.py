@@ -51,6 +51,10 @@ def scans() -> Iterator[tuple[str, Scan, str | None, str]]:
     p = policy()
     yield "policy:quoted", p.quoted, None, "policy"
     yield "policy:bare", p.bare, None, "policy"
+    if p.heading is not None:
+        yield "policy:heading", p.heading, None, "policy"
+    if p.attachment is not None:
+        yield "policy:attachment", p.attachment, None, "policy"
     yield "policy:laws", p.laws, None, "policy"
     if p.named_rules is not None:
         yield "policy:named_rules", p.named_rules, None, "policy"
@@ -85,9 +89,11 @@ def vocabulary(family: str) -> list[str]:
                 "做好", "工作", "的通知", "的意见", "的实施方案", "印发", "发布", "了", "政府工作报告", "2024 年",
                 "国务院", "党的二十大报告", "第十", "批", "国家组织", "药品", "集中带量采购", "集采", "联盟", "省际",
                 "采购", "6", "个", "化学药品", "首批", "试点", "专项行动", "“清源”", "行动", "深化", "开展", "DRG/DIP",
-                "2.0", "版", "分组方案", "“十四五”", "规划和", "2035 年远景目标纲要", "计划"]
+                "2.0", "版", "分组方案", "“十四五”", "规划和", "2035 年远景目标纲要", "计划", "\n", "办公厅", "局",
+                "附件", "：", "2", "规范", "(试行)", "京津冀", "“3+N”", "组织开展", "第三"]
     return [*COMMON, *"0123456789", "12", "2025", "2024 ", "年", "月", "日", "号", "份", "底", "末", "初", "中", "旬",
-            "上", "下", "半年", "季度", "第", "今年", "去年", "至", "到", "—", "–", "-", "~", "～", "个", ".", "一",
+            "上", "下", "半年", "季度", "第", "今年", "去年", "明年", "三", "两", "至", "到", "—", "–", "-", "~", "～",
+            "个", ".", "一",
             "二", "四", "以来", "前", "后", "/", "１", "٣"]
 
 

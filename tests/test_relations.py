@@ -175,6 +175,22 @@ def test_pilots(text: str, expected: set[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # only the clause of the trigger: 杭州市 is supported, the pilot runs in 宁波市
+        (
+            "《关于推进X的通知》明确支持杭州市打造示范区，在宁波市开展生态种植试点。",
+            {("关于推进X的通知", "宁波市")},
+        ),
+        # a chain names one place: the pilot is in the county, not in its province
+        ("国家医保局在浙江宁波市开展试点。", {("国家医保局", "宁波市")}),
+    ],
+)
+def test_pilots_clause_and_chain(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(h, t) for _, h, t in rels(text, "PILOTS_IN")} == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "国家医保局发布《关于开展智能监管改革试点的通知》，浙江省医保局随即转发。",  # 试点 only inside the title
@@ -326,11 +342,41 @@ def test_based_on(text: str, expected: set[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the text is the document under its heading line: 现就…通知如下 / 本办法
+        (
+            "国务院办公厅关于推进W的通知\n国办发〔2025〕18号\n根据《关于Y的意见》和《药品管理法》，现就有关事项通知如下。",
+            {("关于推进W的通知", "关于Y的意见"), ("关于推进W的通知", "药品管理法")},
+        ),
+        (
+            "浙江省医保局关于印发X的办法\n依据《关于Y的意见》，制定本办法。",
+            {("关于印发X的办法", "关于Y的意见")},
+        ),
+        # a procurement batch carried out according to a plan
+        (
+            "根据《关于Y的方案》，浙江省医保局组织开展第十一批国家组织药品集中带量采购。",
+            {(X, "关于Y的方案")},
+        ),
+        # 《W》是落实《Y》的具体举措
+        (
+            "《关于W的方案》是落实《关于Y的意见》和《中医药法》的具体举措。",
+            {("关于W的方案", "关于Y的意见"), ("关于W的方案", "中医药法")},
+        ),
+    ],
+)
+def test_based_on_self_programme_and_measure(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(h, t) for _, h, t in rels(text, "BASED_ON")} == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "根据《个人信息保护法》和《数据安全法》，医疗机构必须取得患者授权。",  # two bases, nothing made
         "根据《关于Y的意见》，各地要加快工作进度。《关于W的通知》随后印发。",  # made in another sentence
         "《关于W的通知》明确，根据《关于Y的意见》的要求推进改革。",  # W is not made according to Y
+        "根据《关于Y的意见》，现就有关事项通知如下。",  # the text itself, but no heading names it
+        "为贯彻落实《关于Y的意见》要求，结合我市实际，制定本办法。",  # 本办法 without a heading
     ],
 )
 def test_not_based_on(text: str) -> None:
@@ -343,6 +389,12 @@ def test_not_based_on(text: str) -> None:
         ("《关于W的办法》对《关于V的办法》的部分条款进行了修改。", {("关于W的办法", "关于V的办法")}),
         ("《关于W的决定》修正了《关于V的办法》。", {("关于W的决定", "关于V的办法")}),
         ("《关于W的办法》是在《关于V的办法》的基础上修订而成的。", {("关于W的办法", "关于V的办法")}),
+        ("《关于W的办法》对2019年印发的《关于V的办法》进行了全面修订。", {("关于W的办法", "关于V的办法")}),
+        # 对《B》…修订 opens a later clause; A leads the sentence
+        (
+            "《关于W的方案》是落实《关于Y的意见》的举措，对2021年出台的《关于V的规划》部分指标进行了修订。",
+            {("关于W的方案", "关于V的规划")},
+        ),
     ],
 )
 def test_amends(text: str, expected: set[tuple[str, str]]) -> None:
@@ -356,10 +408,17 @@ def test_amends(text: str, expected: set[tuple[str, str]]) -> None:
         "2021 年修订的《药品管理法》取消了地方文号，2022 年国家药监局发布《关于V的通知》。",
         "《关于W的办法》印发后，国家医保局将适时修订《关于V的办法》。",  # no A-对-B form: future work by an agency
         "《关于W的办法》和《关于V的办法》都需要修订。",
+        "据介绍，国家医保局对《关于V的办法》进行了修订。",  # the clause's subject is an agency, not a title
     ],
 )
 def test_not_amends(text: str) -> None:
     assert not rels(text, "AMENDS")
+
+
+def test_repeals_by_the_text_itself() -> None:
+    text = ("国务院办公厅关于推进W的通知\n为推进改革，根据《关于Y的意见》，现就有关事项通知如下。\n"
+            "各地要落实《关于Z的意见》。本通知自印发之日起施行。《关于V的意见》（国办发〔2015〕70号）同时废止。")
+    assert rels(text, "REPEALS") == {("REPEALS", "关于推进W的通知", "关于V的意见")}  # not Z, the title before
 
 
 @pytest.mark.parametrize(
