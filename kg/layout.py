@@ -138,4 +138,16 @@ def typical_width(lines: list[Line]) -> int:
     return max(counts, key=lambda w: (counts[w], w)) if counts else top
 
 
-__all__ += ["typical_width", "is_interleaved"]
+def is_wrapped(lines: list[Line]) -> bool:
+    """True when the lines were wrapped at one width (a PDF conversion): at least a third of
+    them are within a few columns of the typical width. Text written one paragraph per line
+    has lines of every length."""
+    body = lines[:-1] or lines
+    if not body:
+        return False
+    full = typical_width(body)
+    near = sum(1 for ln in body if abs(display_width(ln.text) - full) <= 4)
+    return near * 3 >= len(body)
+
+
+__all__ += ["is_interleaved", "is_wrapped", "typical_width"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import InputError, KGError, ParseError
 from .issuedate import infer_issue_date, parse_iso_date
-from .layout import Line, is_interleaved, join_wrapped, paragraphs, physical_lines, squash, typical_width
+from .layout import Line, is_interleaved, is_wrapped, join_wrapped, paragraphs, physical_lines, squash, typical_width
 from .reader import read_path
 from .types import Article, Issue, Section
 
@@ -343,10 +343,8 @@ def _title_lines(
 
 def _parse_standalone(text: str, issue_id: str, *, markdown: bool) -> Issue:
     raw = text.split("\n")
-    if is_interleaved(raw) and sum(1 for line in raw if line.strip()) >= 8:
-        lines = physical_lines(text)
-        if not lines:
-            raise ParseError("text has no content")
+    lines = physical_lines(text) if is_interleaved(raw) and sum(1 for line in raw if line.strip()) >= 8 else []
+    if lines and is_wrapped(lines[1:]):  # converted from PDF line by line: re-join wrapped lines
         title = _clean_title(lines[0].text, markdown)
         rest = lines[1:]
         groups = paragraphs(rest, typical_width(rest))

@@ -190,6 +190,34 @@ def test_plain_text_article_title_is_first_line() -> None:
     assert article.text == "第一段第一行，接着第一行。\n第二段。"
 
 
+PARAGRAPHS = [
+    "国家医保局近日印发《关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》，要求各地扩大联网定点医疗机构覆盖范围。",
+    "通知如下：",
+    "一、试点范围",
+    "在河北、山西、内蒙古等省份开展门诊慢特病费用跨省直接结算试点。",
+    "二、工作要求",
+    "各地要加强组织领导，明确责任分工，确保政策落地见效，并于2025年6月底前报送进展情况。",
+    "三、保障措施",
+    "省级医保部门要加强信息系统建设。",
+    "本通知自印发之日起施行。",
+]
+
+
+def test_one_paragraph_per_line_keeps_its_paragraphs() -> None:
+    text = "跨省直接结算新规\n\n" + "\n\n".join(PARAGRAPHS) + "\n"
+    article = parse_text(text, issue_id="a", issue_date="2025-01-02").articles[0]
+    assert article.title == "跨省直接结算新规"
+    assert article.text.split("\n") == PARAGRAPHS
+
+
+def test_pdf_wrapped_standalone_article_is_rejoined() -> None:
+    body = "".join(PARAGRAPHS[:1] + PARAGRAPHS[3:4] + PARAGRAPHS[5:6]) * 2
+    wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
+    text = "跨省直接结算新规\n\n" + "\n\n".join(wrapped) + "\n"
+    article = parse_text(text, issue_id="a", issue_date="2025-01-02").articles[0]
+    assert len(wrapped) >= 8 and article.text == body
+
+
 def test_markdown_article(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
     path.write_text("# 标题一\n\n## 小标题\n\n正文内容。\n", encoding="utf-8")
