@@ -196,6 +196,86 @@ def test_policy_chain_respects_depth(store: Store) -> None:
     assert sorted(r["issue_id"] for r in one) == ["sample-2025-03", "sample-2025-05"]
 
 
+FINAL = "医疗保障基金智能监管规则库管理办法"
+DRAFT = "医疗保障基金智能监管规则库管理办法(征求意见稿)"  # its key contains FINAL's key
+
+
+@pytest.mark.parametrize("name", ["lineage", "policy-chain"])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (FINAL, {FINAL}),  # the key: an exact match wins over the draft that contains it
+        ("《医疗保障基金智能监管规则库 管理办法》", {FINAL}),  # normalised like a key first
+        ("医保发〔2025〕12号", {FINAL}),  # 文号
+        (DRAFT, {DRAFT}),
+        ("智能监管规则库", {FINAL, DRAFT}),  # no exact match: every policy containing it
+        ("医保发〔2025〕", set()),  # a 文号 matches only whole
+    ],
+)
+def test_an_exact_policy_match_wins_over_substrings(store: Store, name: str, value: str, expected: set[str]) -> None:
+    params: dict[str, object] = {"policy": value, "depth": 1} if name == "policy-chain" else {"policy": value}
+    assert {r["policy"] for r in rows(store, name, **params)} == expected
+
+
+def test_policies_index_filters_by_substring_only(store: Store) -> None:
+    """`policies` is a search: the exact key still lists every policy containing it."""
+    assert {r["policy"] for r in rows(store, "policies", policy=FINAL)} == {FINAL, DRAFT}
+
+
+CHAIN_TYPES = ("BASED_ON", "AMENDS", "REPEALS", "DRAFT_OF")
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 4, 5])
+@pytest.mark.parametrize("policy", [FINAL, "智能监管规则库", "医疗保障基金智能审核规则管理暂行办法"])
+def test_policy_chain_is_a_shortest_distance_search(store: Store, policy: str, depth: int) -> None:
+    """policy-chain (expanded level by level in Cypher) equals a breadth-first search over the
+    store's dump: each assertion once per matched policy, at 1 + the distance of its nearer end."""
+    nodes, edges = store.dump()
+    name = {n.key: n.props.get("name") for n in nodes if n.label == "Policy"}
+    chain = [e for e in edges if e.type in CHAIN_TYPES]
+    matched = {r["policy"] for r in rows(store, "policy-chain", policy=policy, depth=4)} or {policy}
+    expected = set()
+    for p in matched:
+        dist, frontier = {p: 0}, [p]
+        for level in range(1, 4):
+            frontier = [n for f in frontier for e in chain for n in (e.src_key, e.dst_key)
+                        if f in (e.src_key, e.dst_key) and n != f and n not in dist]
+            dist.update({n: level for n in frontier})
+        for e in chain:
+            near = min(dist.get(e.src_key, 9), dist.get(e.dst_key, 9))
+            if near < min(depth, 4):
+                expected.add((p, near + 1, name[e.src_key], e.type, name[e.dst_key], e.props["issue_id"],
+                              e.props["article_id"], e.props["evidence"]))
+    found = rows(store, "policy-chain", policy=policy, depth=depth)
+    got = [(r["policy"], r["depth"], r["source"], r["relation"], r["target"], r["issue_id"], r["article_id"],
+            r["evidence"]) for r in found]
+    assert len(got) == len(set(got)) and set(got) == expected
+    assert [(r["policy"], r["depth"]) for r in found] == sorted((r["policy"], r["depth"]) for r in found)
+
+
+def test_region_activity_covers_two_within_steps(store: Store) -> None:
+    """region-activity equals the facts of the region and of every region one or two WITHIN steps
+    inside it, computed from the store's dump."""
+    nodes, edges = store.dump()
+    names = {(n.label, n.key): n.props.get("name") for n in nodes}
+    top = "浙江省"
+    places = {top}
+    for _ in range(2):
+        places |= {e.src_key for e in edges if e.type == "WITHIN" and e.dst_key in places}
+    expected = set()
+    for e in edges:
+        if e.type not in ("PILOTS_IN", "IMPLEMENTS"):
+            continue
+        for (label, key), (olabel, okey) in (((e.src_label, e.src_key), (e.dst_label, e.dst_key)),
+                                             ((e.dst_label, e.dst_key), (e.src_label, e.src_key))):
+            if label == "Region" and key in places and olabel in ("Policy", "Agency"):
+                expected.add((key, e.type, olabel, names[(olabel, okey)], e.props["article_id"], e.props["evidence"]))
+    found = rows(store, "region-activity", region=top)
+    assert {(r["place"], r["relation"], r["actor_label"], r["actor"], r["article_id"], r["evidence"])
+            for r in found} == expected
+    assert len(found) == len(expected) and expected
+
+
 def test_agency_policies_date_range(store: Store) -> None:
     every = rows(store, "agency-policies", agency="国家医保局")
     assert {r["issue_id"] for r in every} == set(ISSUES)

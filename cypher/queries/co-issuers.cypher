@@ -4,11 +4,17 @@
 // example: kg query co-issuers
 // columns: agency, co_issuer, policies, articles, first_reported, last_reported
 // dialect: portable
-MATCH (a:Agency)-[r1:ISSUED]->(p:Policy)<-[r2:ISSUED]-(b:Agency)
-WHERE a.key < b.key AND r1.article_id = r2.article_id
-  AND ($agency = '' OR $agency IN [a.key, a.name, b.key, b.name]
-       OR $agency IN coalesce(a.short_names, []) OR $agency IN coalesce(b.short_names, []))
-RETURN a.name AS agency, b.name AS co_issuer, count(DISTINCT p.key) AS policies,
-       count(DISTINCT r1.article_id) AS articles, min(r1.issue_date) AS first_reported,
-       max(r1.issue_date) AS last_reported
+MATCH (x:Agency)-[r:ISSUED]->(p:Policy)
+WITH p.key AS policy, r.article_id AS article, r.issue_date AS issue_date,
+     collect(DISTINCT {key: x.key, name: x.name,
+                       wanted: $agency = '' OR x.key = $agency OR x.name = $agency
+                               OR $agency IN coalesce(x.short_names, [])}) AS issuers
+WHERE size(issuers) > 1
+UNWIND issuers AS a
+UNWIND issuers AS b
+WITH a, b, policy, article, issue_date
+WHERE a.key < b.key AND (a.wanted OR b.wanted)
+RETURN a.name AS agency, b.name AS co_issuer, count(DISTINCT policy) AS policies,
+       count(DISTINCT article) AS articles, min(issue_date) AS first_reported,
+       max(issue_date) AS last_reported
 ORDER BY policies DESC, articles DESC, agency, co_issuer

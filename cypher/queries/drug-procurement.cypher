@@ -8,12 +8,17 @@ WITH $drug AS q
 MATCH (d:Drug)
 WHERE d.key = q OR d.key CONTAINS q OR d.name CONTAINS q
    OR any(alias IN coalesce(d.aliases, []) WHERE alias CONTAINS q)
-MATCH (d)-[s:SELECTED_IN]->(p:Policy)
+WITH collect(d.key) AS drugs
+UNWIND drugs AS k
+MATCH (:Drug {key: k})-[:SELECTED_IN]->(p:Policy)
+WITH DISTINCT drugs, p
 OPTIONAL MATCH (p)-[:PILOTS_IN|IMPLEMENTS]-(reg:Region)
-WITH d, s, p, reg
+WITH drugs, p, reg
 ORDER BY reg.key
 SKIP 0
-WITH d, s, p, collect(DISTINCT reg.name) AS regions
+WITH drugs, p, collect(DISTINCT reg.name) AS regions
+UNWIND drugs AS k
+MATCH (d:Drug {key: k})-[s:SELECTED_IN]->(p)
 RETURN d.name AS drug, p.key AS procurement, p.name AS title, s.price AS price, s.price_cut AS price_cut,
        regions, s.issue_date AS issue_date, s.issue_id AS issue_id, s.article_id AS article_id,
        s.evidence AS evidence

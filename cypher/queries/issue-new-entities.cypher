@@ -4,8 +4,7 @@
 // example: kg query issue-new-entities --param issue=sample-2025-05
 // columns: issue_id, label, key, name, article_id, surfaces
 // dialect: neo4j
-MATCH (i:Issue {id: $issue})
-MATCH (art:Article)-[m:MENTIONS]->(e)
+MATCH (i:Issue {id: $issue})<-[:PART_OF]-(art:Article)-[m:MENTIONS]->(e)
 WHERE m.issue_id = i.id AND (e:Policy OR e:Agency OR e:Region OR e:Drug)
   AND NOT EXISTS {
     MATCH (:Article)-[n:MENTIONS]->(e)

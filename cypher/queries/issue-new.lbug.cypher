@@ -6,7 +6,7 @@
 // dialect: lbug
 MATCH (i:Issue {id: $issue})
 MATCH (a)-[f:ISSUED|PILOTS_IN|IMPLEMENTS|SELECTED_IN|BASED_ON|AMENDS|REPEALS|DRAFT_OF]->(b)
-WHERE f.issue_id = i.id
+WHERE f.issue_id = $issue
   AND NOT EXISTS {
     MATCH (a)-[g:ISSUED|PILOTS_IN|IMPLEMENTS|SELECTED_IN|BASED_ON|AMENDS|REPEALS|DRAFT_OF]->(b)
     WHERE label(g) = label(f)

@@ -6,10 +6,13 @@
 // dialect: lbug
 MATCH (top:Region)
 WHERE top.key = $region OR top.name = $region
-MATCH (pl:Region)-[:WITHIN*0..2]->(top)
-WITH DISTINCT top, pl
-MATCH (pl)-[f:PILOTS_IN|IMPLEMENTS]-(x)
-WHERE label(x) = 'Policy' OR label(x) = 'Agency'
+OPTIONAL MATCH (c1:Region)-[:WITHIN]->(top)
+WITH DISTINCT top, c1
+OPTIONAL MATCH (c2:Region)-[:WITHIN]->(c1)
+WITH DISTINCT top, c1.key AS k1, c2.key AS k2
+UNWIND [top.key, k1, k2] AS k
+WITH DISTINCT top, k
+MATCH (pl:Region {key: k})-[f:PILOTS_IN|IMPLEMENTS]-(x:Policy|Agency)
 RETURN top.key AS region, pl.key AS place, label(f) AS relation, label(x) AS actor_label,
        x.name AS actor, f.issue_date AS issue_date, f.issue_id AS issue_id, f.article_id AS article_id,
        f.evidence AS evidence
