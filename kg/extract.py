@@ -13,6 +13,7 @@ import logging
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .types import Article, Extraction, Issue, Mention, Relation
@@ -21,6 +22,7 @@ __all__ = [
     "TYPE_PRIORITY",
     "Extractors",
     "OverlapPolicy",
+    "canonical_key",
     "contract_lines",
     "default_extractors",
     "extract_article",
@@ -161,6 +163,26 @@ def extract_article(article: Article, extractors: Extractors, *, issue_date: str
     for extractor in extractors.relation:
         relations.extend(extractor.relations(article, kept, context))
     return Extraction(article.id, kept, tuple(relations))
+
+
+@cache
+def _rule_extractors() -> Extractors:
+    return default_extractors(("rules",))
+
+
+def canonical_key(label: str, text: str) -> str:
+    """The key an entity written ``text`` gets (国家医保局 → 国家医疗保障局, 浙江 → 浙江省), when
+    the rule extractors read all of ``text`` as one ``label`` mention; else ``text`` as given.
+    Lets a user name an agency or region the way articles do."""
+    value = text.strip()
+    if not value:
+        return value
+    article = Article(id="query/01", index=1, title="", section="", source="", summary="", page_start=None,
+                      page_end=None, text=value, issue_id="query")
+    for mention in extract_article(article, _rule_extractors()).mentions:
+        if mention.type == label and mention.start == 0 and mention.end == len(value):
+            return mention.norm
+    return value
 
 
 def extract_issue(issue: Issue, extractors: Extractors) -> Iterator[tuple[Article, Extraction]]:

@@ -8,6 +8,9 @@ by ``;``. Types:
 - ``string`` — taken as given;
 - ``title`` — a policy title or part of one, normalised like a policy key (``《》`` stripped,
   NFKC, whitespace removed: ``《关于 2025 年…》`` → ``关于2025年…``), so it matches the key;
+- ``agency``, ``region`` — a name as articles write it, turned into the key the extractors give
+  it (``国家医保局`` → ``国家医疗保障局``, ``浙江`` → ``浙江省``; see
+  :func:`kg.extract.canonical_key`), or kept as given when they read it otherwise;
 - ``int``, ``float``, ``bool`` (``true/false/1/0/yes/no``).
 
 ``kg query NAME --param k=v`` calls :func:`parse_params` then :func:`run_query`.
@@ -52,12 +55,14 @@ __all__ = [
 
 FOLDER = "queries"
 FORMATS = ("table", "json", "csv")
-PARAM_TYPES = ("string", "title", "int", "float", "bool")
+PARAM_TYPES = ("string", "title", "agency", "region", "int", "float", "bool")
 _PARAM = re.compile(
     r"\$(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<type>\w+)\s*(?:=\s*(?P<default>[^)]*?))?\s*\)\s*(?P<doc>[^;]*)"
 )
 _TRUE = {"true", "1", "yes", "y", "on"}
 _FALSE = {"false", "0", "no", "n", "off"}
+_ENTITY_PARAMS = {"agency": "Agency", "region": "Region"}
+"""Parameter types naming an entity, and the label whose key they are turned into."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +81,15 @@ class Param:
     def coerce(self, value: Any, query: str) -> Any:
         """``value`` (a command-line string or a Python value) as this parameter's type."""
         where = f"parameter {self.name!r} of query {query!r}"
-        if self.type in ("string", "title"):
+        if self.type in ("string", "title", *_ENTITY_PARAMS):
             text = "" if value is None else str(value)
-            return policy_norm(text) if self.type == "title" else text
+            if self.type == "title":
+                return policy_norm(text)
+            if self.type in _ENTITY_PARAMS:
+                from .extract import canonical_key
+
+                return canonical_key(_ENTITY_PARAMS[self.type], text)
+            return text
         if self.type == "bool":
             if isinstance(value, bool):
                 return value

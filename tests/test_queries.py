@@ -298,7 +298,7 @@ def test_drug_procurement_history(store: Store) -> None:
     assert {r["procurement"] for r in found} == {"第十一批国家组织药品集中带量采购"}
     assert "56%" in {r["price_cut"] for r in found}
     assert "0.06元" in {r["price"] for r in found}
-    assert all("浙江" in r["regions"] and r["regions"] == found[0]["regions"] for r in found)
+    assert all("浙江省" in r["regions"] and r["regions"] == found[0]["regions"] for r in found)
     assert [r["issue_date"] for r in found] == sorted(r["issue_date"] for r in found)
 
 
@@ -460,3 +460,15 @@ def test_corpus_timeline_of_the_2020_opinion(corpus_store: Store) -> None:
     report = build_report(corpus_store, "timeline", "《关于深化医疗保障制度改革的意见》")
     assert sorted({i.issue_id[:3] for i in report.items}) == ["000", "001", "003"]
     assert [i.date for i in report.items] == sorted(i.date for i in report.items)
+
+
+def test_agency_and_region_parameters_take_the_names_articles_use(store: Store) -> None:
+    region = get_query("region-activity").param("region")
+    assert region.coerce("浙江", "region-activity") == "浙江省"
+    assert region.coerce("广西", "region-activity") == "广西壮族自治区"
+    assert region.coerce("不是地名", "region-activity") == "不是地名"  # kept as given: no rows, no error
+    agency = get_query("agency-policies").param("agency")
+    assert agency.coerce("国家医保局", "agency-policies") == "国家医疗保障局"
+    assert rows(store, "region-activity", region="浙江") == rows(store, "region-activity", region="浙江省")
+    assert rows(store, "agency-policies", agency="国家医保局") == rows(store, "agency-policies", agency="国家医疗保障局")
+    assert rows(store, "region-activity", region="不是地名") == []

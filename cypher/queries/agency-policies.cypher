@@ -1,6 +1,6 @@
 // name: queries/agency-policies
 // description: The policies an agency (matched by full name, short name or display name) is reported to have issued, optionally only in issues dated from $from to $to (YYYY, YYYY-MM or YYYY-MM-DD, empty for no bound), oldest first.
-// params: $agency (string) the agency's full name, short name or display name; $from (string = "") earliest issue date, empty for none; $to (string = "") latest issue date, empty for none
+// params: $agency (agency) the agency as articles name it (国家医保局 or 国家医疗保障局); $from (string = "") earliest issue date, empty for none; $to (string = "") latest issue date, empty for none
 // example: kg query agency-policies --param agency=国家医保局 --param from=2025-04
 // columns: agency, policy, title, doc_no, kind, issue_date, issue_id, article_id, evidence
 // dialect: portable

@@ -1,6 +1,6 @@
 // name: queries/co-issuers
 // description: Pairs of agencies reported to have issued the same policy in the same article (joint issuance), with how many policies and articles, most frequent first; $agency limits the pairs to one agency (empty for all).
-// params: $agency (string = "") an agency's full name, short name or display name, empty for all
+// params: $agency (agency = "") an agency as articles name it (国家医保局 or 国家医疗保障局), empty for all
 // example: kg query co-issuers
 // columns: agency, co_issuer, policies, articles, first_reported, last_reported
 // dialect: portable

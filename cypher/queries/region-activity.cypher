@@ -1,6 +1,6 @@
 // name: queries/region-activity
 // description: Pilots (PILOTS_IN) and implementations (IMPLEMENTS) reported in a region and in the cities and counties within it (two WITHIN steps), oldest issue first, with their evidence.
-// params: $region (string) the region's full name (浙江省) or display name (浙江)
+// params: $region (region) the region as articles name it (浙江 or 浙江省, 杭州)
 // example: kg query region-activity --param region=浙江省
 // columns: region, place, relation, actor_label, actor, issue_date, issue_id, article_id, evidence
 // dialect: neo4j
