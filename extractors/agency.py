@@ -145,7 +145,7 @@ class AgencyExtractor:
                 continue
             name, level, kind = payloads[0]
             hits.append(_Hit(s, e, name, level, kind, "agency:national"))
-        for s, e, surface, payloads in self.gaz.bodies.find_all(text):
+        for s, e, _surface, payloads in self.gaz.bodies.find_all(text):
             local = self._local(text, s, e, payloads[0], regions)
             if local is not None:
                 hits.append(local)
@@ -221,7 +221,8 @@ class AgencyExtractor:
             return None
         start = s - len(prefix)
         before = text[start - 1] if start > 0 else ""
-        if before and (before in self.gaz.bare_not_after or before.isdigit() or before.isascii() and before.isalpha()):
+        latin = before.isascii() and before.isalpha()
+        if before and (before in self.gaz.bare_not_after or before.isdigit() or latin):
             return None
         levels = self.gaz.bare_prefix[prefix]
         sentence = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
@@ -253,14 +254,16 @@ class AgencyExtractor:
                 found = self._region_before(text, s)
                 if found is not None and text[s - 1 : s] in _UNIT_WORDS:
                     start, region, level = found
-                    hits.append(_Hit(start, e, self.gaz.party_norm.format(region=region), level, "party", "agency:party", region))
+                    norm = self.gaz.party_norm.format(region=region)
+                    hits.append(_Hit(start, e, norm, level, "party", "agency:party", region))
                     continue
                 if suffix != "委":
                     continue
                 bare = self._bare_region(text, s, regions)
                 if bare is not None:
                     start, region, level = bare
-                    hits.append(_Hit(start, e, self.gaz.party_norm.format(region=region), level, "party", "agency:party-bare", region))
+                    norm = self.gaz.party_norm.format(region=region)
+                    hits.append(_Hit(start, e, norm, level, "party", "agency:party-bare", region))
         return hits
 
     def _foreign(self, text: str) -> list[_Hit]:
@@ -314,7 +317,8 @@ class AgencyExtractor:
                 rule = h.rule + "+subunit"
                 return _Hit(h.start, h.end + i, self._subunit_norm(h.norm + piece), h.level, h.kind, rule, h.region)
         # 和/与 inside a department name: 价格与招标采购司, 市场运行和消费促进司
-        cut = next((i for i, ch in enumerate(full) if ch in _PUNCT or (ch in _FUNCTION and ch not in "和与")), len(full))
+        ends = (i for i, ch in enumerate(full) if ch in _PUNCT or (ch in _FUNCTION and ch not in "和与"))
+        cut = next(ends, len(full))
         window = full[:cut]
         stop = self._not_subunit_at(window)
         for i in range(2, len(window) + 1):
@@ -324,12 +328,15 @@ class AgencyExtractor:
             if piece.endswith(self.gaz.subunit_conjoined) and not piece.startswith(("和", "与")):
                 if self._names_an_agency(piece):
                     return h
-                return _Hit(h.start, h.end + i, self._subunit_norm(h.norm + piece), h.level, h.kind, h.rule + "+subunit", h.region)
+                norm = self._subunit_norm(h.norm + piece)
+                return _Hit(h.start, h.end + i, norm, h.level, h.kind, h.rule + "+subunit", h.region)
         return h
 
     def _names_an_agency(self, piece: str) -> bool:
         """Whether a would-be sub-unit name holds a national agency or a body type of its own."""
-        return any(True for _ in self.gaz.national.find_all(piece)) or any(True for _ in self.gaz.bodies.find_all(piece))
+        return any(True for _ in self.gaz.national.find_all(piece)) or any(
+            True for _ in self.gaz.bodies.find_all(piece)
+        )
 
     def _not_subunit_at(self, window: str) -> int:
         """The first ``i`` with a ``subunit_not`` word inside ``window[: i + 1]`` (past the end if none)."""

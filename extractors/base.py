@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from kg.errors import KGError
 from kg.types import Article, Extraction
 
-__all__ = ["ArticleContext", "Extractor", "Factory", "REGISTRY", "register", "create", "available"]
+__all__ = ["REGISTRY", "ArticleContext", "Extractor", "Factory", "available", "create", "register"]
 
 
 @dataclass(frozen=True, slots=True)

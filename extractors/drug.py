@@ -104,7 +104,7 @@ class DrugExtractor:
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b in taken)
 
-        for s, e, surface, entries in self.lex.matcher.find_longest(text):
+        for s, e, _surface, entries in self.lex.matcher.find_longest(text):
             entry: DrugEntry = entries[0]
             norm = entry.name
             form_match = self.lex.form_re.match(text, e)
@@ -129,7 +129,9 @@ class DrugExtractor:
                 if not free(s, e) or self._rejected(stem, form, text, e):
                     continue
                 taken.append((s, e))
-                tcm = rule == "drug:form-suffix" and (form in self.lex.tcm_forms and not self.lex.inn_re.fullmatch(stem))
+                tcm = rule == "drug:form-suffix" and (
+                    form in self.lex.tcm_forms and not self.lex.inn_re.fullmatch(stem)
+                )
                 norm = squeeze(stem + form) if tcm else squeeze(stem)
                 out.append(Mention("Drug", text[s:e], norm, s, e, "rules", rule, kind="tcm" if tcm else "chemical"))
         return sorted(out, key=lambda m: m.start)

@@ -145,9 +145,7 @@ class FigureExtractor:
             return True  # an ordinal
         if _ORDINAL_LIST.search(text, max(0, m.start() - 30), m.start()):
             return True  # 第 4、6、8 位: the later items of an ordinal list
-        if after.startswith(("月", "版")):
-            return True
-        return False
+        return after.startswith(("月", "版"))
 
     def _qualifier(self, text: str, s: int, e: int) -> str | None:
         head = text[max(0, s - 4) : s].rstrip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["cn_to_int", "int_to_cn", "CN_DIGITS"]
+__all__ = ["CN_DIGITS", "cn_to_int", "int_to_cn"]
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -27,11 +27,16 @@ from .base import ArticleContext, register
 from .numerals import cn_to_int, int_to_cn
 from .scan import Scan, occurrences
 
-__all__ = ["PolicyExtractor", "PolicyPatterns", "scan_titles", "classify_title"]
+__all__ = ["PolicyExtractor", "PolicyPatterns", "classify_title", "scan_titles"]
 
 _MAX_TITLE = 160
 _QUALIFIER_TAIL = re.compile(r"[(（][^()（）]{1,20}[)）]\s*$")
-_YEARISH = re.compile(r"^(?:(?:19|20)\d{2}\s*[—–\-~至]\s*(?:19|20)?\d{2,4}\s*年?|(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正)?)$")
+_YEARISH = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*[—–\-~至]\s*(?:19|20)?\d{2,4}\s*年?"
+    r"|(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正)?)$"
+)
+_NOT_LAWS = ("方法", "做法", "算法", "写法", "用法", "疗法", "手法", "想法", "看法", "说法")
+"""Words ending in 法 that are not laws."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +160,7 @@ def classify_title(inner: str, patterns: PolicyPatterns) -> str | None:
         return None
     for suffix, kind in patterns.suffix_kind:
         if core.endswith(suffix):
-            if suffix == "法" and core.endswith(("方法", "做法", "算法", "写法", "用法", "疗法", "手法", "想法", "看法", "说法")):
+            if suffix == "法" and core.endswith(_NOT_LAWS):
                 return None
             return kind
     return None
@@ -210,7 +215,8 @@ class PolicyExtractor:
                 found.append(_Found(start, end, surface, policy_norm(surface), kind, "title-short", doc_no, core))
             else:
                 norm = policy_norm(surface)
-                found.append(_Found(start, end, surface, norm, kind, "title", doc_no, programme=self._programme_in(inner)))
+                programme = self._programme_in(inner)
+                found.append(_Found(start, end, surface, norm, kind, "title", doc_no, programme=programme))
                 intro = p.intro.match(text, end + (doc.end() if doc else 0))
                 if intro:
                     alias = squeeze(intro["b"] or intro["q"] or "")

@@ -21,7 +21,19 @@ from .errors import (
 )
 from .parser import parse_path, parse_paths, parse_text, read_manifest
 from .reader import read_path
-from .types import Article, Edge, Extraction, GraphBatch, Issue, LoadReport, Mention, Node, QueryResult, Relation, Section
+from .types import (
+    Article,
+    Edge,
+    Extraction,
+    GraphBatch,
+    Issue,
+    LoadReport,
+    Mention,
+    Node,
+    QueryResult,
+    Relation,
+    Section,
+)
 
 __version__ = "0.1.0"
 

@@ -108,7 +108,7 @@ def load(paths: tuple[str, ...], issue_date: str | None, issue_id: str | None, m
     if dry_run:
         from .store.memory import MemoryStore
 
-        target = MemoryStore(keep=False)
+        target: Store = MemoryStore(keep=False)
     else:
         target = open_cli_store(store, neo4j, read_only=False)
     with target:

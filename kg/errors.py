@@ -8,16 +8,16 @@ The CLI prints ``str(error)`` and exits with the error's ``exit_code``.
 from __future__ import annotations
 
 __all__ = [
-    "KGError",
+    "ConnectionConfigError",
+    "DependencyError",
     "InputError",
+    "KGError",
     "ParseError",
+    "QueryError",
     "SchemaError",
-    "ValidationError",
     "StoreError",
     "StoreLockedError",
-    "ConnectionConfigError",
-    "QueryError",
-    "DependencyError",
+    "ValidationError",
 ]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import InputError
 from .gold import ENTITY_TYPES, GoldArticle, GoldEntity, read_gold, read_jsonl, realign, sha
 
-__all__ = ["Score", "EvalReport", "Prediction", "evaluate", "read_predictions", "predict_corpus", "render_report"]
+__all__ = ["EvalReport", "Prediction", "Score", "evaluate", "predict_corpus", "read_predictions", "render_report"]
 
 
 @dataclass(slots=True)
@@ -79,9 +79,11 @@ class EvalReport:
         return {
             "articles": len(self.articles),
             "entities": {t: s.as_dict() for t, s in self.strict.items()} | {"micro": self.micro(self.strict).as_dict()},
-            "entities_lenient": {t: s.as_dict() for t, s in self.lenient.items()} | {"micro": self.micro(self.lenient).as_dict()},
+            "entities_lenient": {t: s.as_dict() for t, s in self.lenient.items()}
+            | {"micro": self.micro(self.lenient).as_dict()},
             "norm_accuracy": {t: round(ok / n, 4) if n else None for t, (ok, n) in self.norm_ok.items()},
-            "relations": {t: s.as_dict() for t, s in self.relations.items()} | {"micro": self.micro(self.relations).as_dict()},
+            "relations": {t: s.as_dict() for t, s in self.relations.items()}
+            | {"micro": self.micro(self.relations).as_dict()},
         }
 
 
@@ -100,7 +102,12 @@ def read_predictions(path: str | Path) -> dict[str, Prediction]:
     return out
 
 
-def predict_corpus(gold: Iterable[GoldArticle], corpus: str | Path, manifest: str | Path | None, extractor_names: Iterable[str] = ("rules",)) -> tuple[dict[str, Prediction], dict[str, str]]:
+def predict_corpus(
+    gold: Iterable[GoldArticle],
+    corpus: str | Path,
+    manifest: str | Path | None,
+    extractor_names: Iterable[str] = ("rules",),
+) -> tuple[dict[str, Prediction], dict[str, str]]:
     """Run the extractors on the gold articles' corpus files; also return each article's text."""
     from .extract import default_extractors, extract_article
     from .parser import parse_path, read_manifest
@@ -196,9 +203,11 @@ def render_report(report: EvalReport, *, errors: bool = False, limit: int = 50) 
              f"{'entities':<10} {'P':>6} {'R':>6} {'F1':>6} {'lenF1':>6} {'norm':>6} {'gold':>5} {'pred':>5}"]
     for t, s in [*report.strict.items(), ("micro", report.micro(report.strict))]:
         len_s = report.lenient.get(t) or report.micro(report.lenient)
-        ok, n = report.norm_ok.get(t, [sum(v[0] for v in report.norm_ok.values()), sum(v[1] for v in report.norm_ok.values())])
+        total = [sum(v[0] for v in report.norm_ok.values()), sum(v[1] for v in report.norm_ok.values())]
+        ok, n = report.norm_ok.get(t, total)
         norm = f"{ok / n:.3f}" if n else "  -  "
-        lines.append(f"{t:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {len_s.f1:6.3f} {norm:>6} {s.tp + s.fn:5d} {s.tp + s.fp:5d}")
+        prf = f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+        lines.append(f"{t:<10} {prf} {len_s.f1:6.3f} {norm:>6} {s.tp + s.fn:5d} {s.tp + s.fp:5d}")
     if report.relations:
         lines += ["", f"{'relations':<12} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}"]
         for t, s in [*sorted(report.relations.items()), ("micro", report.micro(report.relations))]:

@@ -18,8 +18,22 @@ from .errors import SchemaError
 from .normalize import squeeze
 from .resources import load_toml, read_schema_text
 
-__all__ = ["Region", "AgencyEntry", "BodyType", "DrugEntry", "regions", "region_groups", "agencies", "bodies",
-           "drugs", "drug_forms", "drug_stop", "Hit", "Matcher", "leftmost_longest"]
+__all__ = [
+    "AgencyEntry",
+    "BodyType",
+    "DrugEntry",
+    "Hit",
+    "Matcher",
+    "Region",
+    "agencies",
+    "bodies",
+    "drug_forms",
+    "drug_stop",
+    "drugs",
+    "leftmost_longest",
+    "region_groups",
+    "regions",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +87,9 @@ def regions() -> tuple[Region, ...]:
     rows = _tsv("regions.tsv")
     if not rows or "adcode" not in rows[0]:
         raise SchemaError("schema/regions.tsv needs a header: adcode name level parent short")
-    return tuple(Region(r["adcode"], r["name"], r["level"], r.get("parent") or "", _split(r.get("short"))) for r in rows)
+    return tuple(
+        Region(r["adcode"], r["name"], r["level"], r.get("parent") or "", _split(r.get("short"))) for r in rows
+    )
 
 
 @cache
@@ -94,7 +110,8 @@ def agencies() -> tuple[AgencyEntry, ...]:
 @cache
 def bodies() -> tuple[BodyType, ...]:
     raw: dict[str, Any] = load_toml("agencies.toml")
-    return tuple(BodyType(b["name"], tuple(b.get("short", [])), b.get("kind", "other"), tuple(b.get("predecessors", [])))
+    return tuple(
+        BodyType(b["name"], tuple(b.get("short", [])), b.get("kind", "other"), tuple(b.get("predecessors", [])))
                  for b in raw.get("body", []))
 
 

@@ -29,7 +29,17 @@ from typing import Any
 from .errors import InputError
 from .normalize import default_norm
 
-__all__ = ["GoldEntity", "GoldRelation", "GoldArticle", "read_gold", "read_jsonl", "write_gold", "render_markup", "parse_markup", "realign"]
+__all__ = [
+    "GoldArticle",
+    "GoldEntity",
+    "GoldRelation",
+    "parse_markup",
+    "read_gold",
+    "read_jsonl",
+    "realign",
+    "render_markup",
+    "write_gold",
+]
 
 ENTITY_TYPES = ("Policy", "Agency", "Region", "Drug", "Date", "Figure")
 OPEN, CLOSE, ARROW = "⟦", "⟧", " ⇒ "
@@ -177,7 +187,8 @@ def parse_markup(markup: str) -> tuple[str, list[GoldEntity], list[GoldRelation]
         surface, _, norm = m["body"].partition(ARROW)
         if surface != surface.strip() or not surface:
             raise InputError(f"mention {m.group(0)!r}: the surface must not start or end with a space")
-        entities.append(GoldEntity(etype, length, length + len(surface), surface, norm.strip() or default_norm(etype, surface)))
+        norm = norm.strip() or default_norm(etype, surface)
+        entities.append(GoldEntity(etype, length, length + len(surface), surface, norm))
         text_parts.append(surface)
         length += len(surface)
         pos = m.end()
@@ -265,13 +276,21 @@ def _main(argv: list[str] | None = None) -> int:
         article = issue.articles[int(nn) - 1]
         text, ents, rels = parse_markup(p.read_text(encoding="utf-8").rstrip("\n"))
         if text != article.text:
-            i = next((k for k, (a, b) in enumerate(zip(text, article.text, strict=False)) if a != b), min(len(text), len(article.text)))
+            same = min(len(text), len(article.text))
+            i = next((k for k, (a, b) in enumerate(zip(text, article.text, strict=False)) if a != b), same)
             raise InputError(
                 f"{p}: text differs from {article.id} at offset {i}: markup {text[i - 10 : i + 20]!r} "
                 f"vs corpus {article.text[i - 10 : i + 20]!r}"
             )
         records[article.id] = GoldArticle(
-            article.id, corpus_file.name, article.title, sha(article.text), args.split, tuple(ents), tuple(rels), args.annotator
+            article.id,
+            corpus_file.name,
+            article.title,
+            sha(article.text),
+            args.split,
+            tuple(ents),
+            tuple(rels),
+            args.annotator,
         )
     write_gold(records.values(), args.out)
     print(f"wrote {len(records)} article(s) to {args.out}")

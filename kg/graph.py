@@ -94,7 +94,9 @@ class _Builder:
         }
 
 
-def build_batch(issue: Issue, results: Iterable[tuple[Article, Extraction]], model: GraphModel | None = None) -> GraphBatch:
+def build_batch(
+    issue: Issue, results: Iterable[tuple[Article, Extraction]], model: GraphModel | None = None
+) -> GraphBatch:
     """The graph contribution of one issue (see module docstring)."""
     b = _Builder(issue, model or graph_model())
     acc = b.node("Issue", issue.id)
@@ -133,14 +135,16 @@ def _mentions(b: _Builder, article: Article, mentions: Sequence[Mention]) -> dic
         grouped[(m.type, key)].append(m)
     for m in mentions:  # a document title naming a programme also mentions the programme
         if m.type == "Policy" and m.parent and m.parent != m.norm:
-            derived = Mention("Policy", m.text, m.parent, m.start, m.end, m.extractor, "policy:programme-in-title", kind="procurement")
+            derived = Mention("Policy", m.text, m.parent, m.start, m.end, m.extractor, "policy:programme-in-title",
+                              kind="procurement")
             grouped[("Policy", policy_key(m.parent).key)].append(derived)
             keys.setdefault(("Policy", m.parent), policy_key(m.parent).key)
     for (label, key), ms in grouped.items():
         node = b.node(label, key)
         _entity_props(b, node, ms, article)
         first = ms[0]
-        props = b.provenance(article, "MENTIONS", article.id, key, "", first.start, first.end, first.extractor, first.rule)
+        props = b.provenance(article, "MENTIONS", article.id, key, "", first.start, first.end, first.extractor,
+                             first.rule)
         props["id"] = edge_id("MENTIONS", article.id, label, key)
         props.update(count=len(ms), surfaces=sorted({m.text for m in ms}), spans=[f"{m.start}-{m.end}" for m in ms])
         b.edge("MENTIONS", ("Article", article.id), (label, key), props)
@@ -168,7 +172,8 @@ def _entity_props(b: _Builder, node: _NodeAcc, ms: Sequence[Mention], article: A
             final.props.setdefault("kind", m.kind)
             final.props.setdefault("draft", False)
             b.edge("DRAFT_OF", ("Policy", node.key), ("Policy", pk.final_key),
-                   b.provenance(article, "DRAFT_OF", node.key, pk.final_key, m.text, m.start, m.end, "resolver", "resolve:draft"))
+                   b.provenance(article, "DRAFT_OF", node.key, pk.final_key, m.text, m.start, m.end, "resolver",
+                                "resolve:draft"))
     elif node.label == "Agency":
         node.props.update(level=m.level, kind=m.kind)
         node.lists["short_names"] += [x.text for x in ms if x.text != node.key]
@@ -177,7 +182,8 @@ def _entity_props(b: _Builder, node: _NodeAcc, ms: Sequence[Mention], article: A
             region = b.node("Region", m.parent)
             _region_props(region, m.parent)
             b.edge("LOCATED_IN", ("Agency", node.key), ("Region", m.parent),
-                   b.provenance(article, "LOCATED_IN", node.key, m.parent, m.text, m.start, m.end, "gazetteer", "resolve:agency-region"))
+                   b.provenance(article, "LOCATED_IN", node.key, m.parent, m.text, m.start, m.end, "gazetteer",
+                                "resolve:agency-region"))
     elif node.label == "Region":
         _region_props(node, node.key, m)
         if m.parent:
@@ -228,7 +234,8 @@ def _relations(b: _Builder, article: Article, relations: Sequence[Relation], key
         head = keys.get((r.head_type, r.head)) or _fallback_key(r.head_type, r.head)
         tail = keys.get((r.tail_type, r.tail)) or _fallback_key(r.tail_type, r.tail)
         if (r.head_type, head) not in b.nodes or (r.tail_type, tail) not in b.nodes:
-            b.rejected.append(Rejection("relationship", f"{r.type} {r.head} → {r.tail}", "endpoint not among the article's entities", article.id))
+            item = f"{r.type} {r.head} → {r.tail}"
+            b.rejected.append(Rejection("relationship", item, "endpoint not among the article's entities", article.id))
             continue
         props = b.provenance(article, r.type, head, tail, r.evidence, r.start, r.end, r.extractor, r.rule)
         props.update(dict(r.props))

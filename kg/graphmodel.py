@@ -12,7 +12,7 @@ from functools import cache
 from .errors import SchemaError
 from .resources import load_toml
 
-__all__ = ["NAME_RULES", "PROPERTY_TYPES", "NodeType", "RelType", "GraphModel", "graph_model"]
+__all__ = ["NAME_RULES", "PROPERTY_TYPES", "GraphModel", "NodeType", "RelType", "graph_model"]
 
 PROPERTY_TYPES = frozenset({"STRING", "INT64", "DOUBLE", "BOOL", "STRING[]"})
 NAME_RULES = frozenset({"key", "longest", "frequent"})

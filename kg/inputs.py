@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SUFFIXES", "expand_paths", "FileFailure"]
+__all__ = ["SUFFIXES", "FileFailure", "expand_paths"]
 
 SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 

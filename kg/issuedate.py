@@ -2,7 +2,8 @@
 
 The digest prints no publication date. The issue date is taken as the latest explicit
 past date it reports. The issue's year is the latest year it mentions often (at least
-three times and a quarter as often as its most frequent year, outside titles); full ``YYYY年M月D日`` dates up to that year and year-less ``M月D日`` dates read
+three times and a quarter as often as its most frequent year, outside titles); full
+``YYYY年M月D日`` dates up to that year and year-less ``M月D日`` dates read
 in the year last stated in their paragraph (else the issue's year), and at
 most four months after the latest dated report, are
 the candidates, and the latest wins.
@@ -13,13 +14,13 @@ ignored. The result is always marked ``inferred`` with its evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from .types import Article
 
-__all__ = ["parse_iso_date", "infer_issue_date"]
+__all__ = ["infer_issue_date", "parse_iso_date"]
 
 _FULL = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?<!年\s)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Line", "physical_lines", "display_width", "join_wrapped", "paragraphs", "squash"]
+__all__ = ["Line", "display_width", "join_wrapped", "paragraphs", "physical_lines", "squash"]
 
 _PAGE_MARKER = re.compile(r"^\s*(\d{1,4})\s*/\s*(\d{1,4})\s*$")
 _WS = re.compile(r"\s+")

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["fold", "squeeze", "policy_norm", "default_norm", "strip_title_brackets"]
+__all__ = ["default_norm", "fold", "policy_norm", "squeeze", "strip_title_brackets"]
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－﹣⁃", "-"))
 _SPACE_RUN = re.compile(r"\s+")
@@ -31,7 +31,8 @@ def fold(text: str) -> str:
     def space(m: re.Match[str]) -> str:
         before = t[m.start() - 1] if m.start() > 0 else ""
         after = t[m.end()] if m.end() < len(t) else ""
-        return " " if before and after and _ALNUM.match(before) and _ALNUM.match(after) and before.isalpha() and after.isalpha() else ""
+        latin = before and after and _ALNUM.match(before) and _ALNUM.match(after)
+        return " " if latin and before.isalpha() and after.isalpha() else ""
 
     return _SPACE_RUN.sub(space, t).strip()
 

@@ -21,7 +21,7 @@ from .layout import Line, is_interleaved, is_wrapped, join_wrapped, paragraphs, 
 from .reader import read_path
 from .types import Article, Issue, Section
 
-__all__ = ["TocEntry", "parse_toc", "parse_text", "parse_path", "parse_paths", "read_manifest", "is_digest"]
+__all__ = ["TocEntry", "is_digest", "parse_path", "parse_paths", "parse_text", "parse_toc", "read_manifest"]
 
 BODY_MARKER = "----本期内容----"
 FRONT_MARKER = "——本期视点——"
@@ -125,10 +125,7 @@ def parse_text(
         raise ParseError(f"issue date {issue_date!r} is not a date like 2025-04-20")
     if not text.strip():
         raise ParseError("text is empty")
-    if is_digest(text):
-        issue = _parse_digest(text, issue_id)
-    else:
-        issue = _parse_standalone(text, issue_id, markdown=markdown)
+    issue = _parse_digest(text, issue_id) if is_digest(text) else _parse_standalone(text, issue_id, markdown=markdown)
     return _dated(issue, issue_date, source_file=source_file, sha256=sha256)
 
 
@@ -271,7 +268,7 @@ def _parse_body(
         anchor = _ANCHOR.match(items[a].line.text)
         source = anchor.group("source").strip() if anchor else ""
         paras = [join_wrapped([ln.text for ln in group]) for group in paragraphs(text_lines, width_note)]
-        page_lines = title_lines + [items[a].line] + text_lines
+        page_lines = [*title_lines, items[a].line, *text_lines]
         index = matched[k]
         entry = toc[index] if index is not None else None
         article_id = f"{issue_id}/{k + 1:02d}"
@@ -310,7 +307,8 @@ def _parse_body(
             section_articles[section] = []
         section_articles[section].append(article_id)
     for i in unused:
-        warnings.append(f"TOC entry {toc[i].title[:40]!r} (page {toc[i].page}) has no article in the body (truncated file?)")
+        missing = f"TOC entry {toc[i].title[:40]!r} (page {toc[i].page})"
+        warnings.append(f"{missing} has no article in the body (truncated file?)")
     titles = [squash(a.title) for a in articles]
     for t in sorted({t for t in titles if titles.count(t) > 1}):
         warnings.append(f"{titles.count(t)} articles share the title {t[:30]!r}")

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 
 from .normalize import policy_norm, squeeze
 
-__all__ = ["PolicyKey", "policy_key", "issuer_names"]
+__all__ = ["PolicyKey", "issuer_names", "policy_key"]
 
 _DRAFT = re.compile(r"[(（](?P<q>征求意见稿|草案|送审稿|讨论稿|草案征求意见稿)[)）]$")
 _AI = re.compile(r"人工智能")
@@ -37,7 +37,7 @@ def issuer_names() -> tuple[str, ...]:
         for a in agencies():
             names.add(squeeze(a.name))
             names.update(squeeze(s) for s in a.short)
-    except Exception:  # noqa: BLE001 - gazetteer missing: keep the built-in issuers
+    except Exception:
         pass
     return tuple(sorted(names, key=len, reverse=True))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import QueryError, SchemaError
 
-__all__ = ["schema_file", "read_schema_text", "load_toml", "cypher_file", "read_cypher", "list_cypher", "samples_dir"]
+__all__ = ["cypher_file", "list_cypher", "load_toml", "read_cypher", "read_schema_text", "samples_dir", "schema_file"]
 
 
 def schema_file(name: str) -> Traversable:

@@ -10,19 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
-    "DateSource",
-    "Section",
     "Article",
-    "Issue",
-    "Mention",
-    "Relation",
-    "Extraction",
-    "Node",
+    "DateSource",
     "Edge",
-    "Rejection",
+    "Extraction",
     "GraphBatch",
+    "Issue",
     "LoadReport",
+    "Mention",
+    "Node",
     "QueryResult",
+    "Rejection",
+    "Relation",
+    "Section",
 ]
 
 DateSource = Literal["given", "inferred", "unknown"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kg.extractors.agency import AgencyExtractor, AgencyGazetteer
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kg.extractors.policy import PolicyExtractor, PolicyPatterns, classify_title, scan_titles
 
 
