@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from ..errors import QueryError, SchemaError
 from ..graphmodel import PROPERTY_TYPES, graph_model
@@ -25,6 +25,8 @@ __all__ = [
     "header",
     "ident",
     "join_exprs",
+    "map_from_exprs",
+    "map_from_row_cast",
     "placeholders",
     "render",
     "return_columns",
@@ -33,6 +35,7 @@ __all__ = [
     "set_from_row",
     "set_from_row_cast",
     "statement",
+    "support_after_load",
     "support_property",
 ]
 
@@ -82,9 +85,14 @@ def _schema_names() -> frozenset[str]:
     )
 
 
+@cache
+def _identifiers() -> frozenset[str]:
+    return frozenset(n for n in _schema_names() if _IDENT.match(n.removesuffix("[]")))
+
+
 def ident(name: str) -> str:
     """``name`` if it is a label, type, property or property type of the graph model."""
-    if name not in _schema_names() or not _IDENT.match(name.removesuffix("[]")):
+    if name not in _identifiers():
         raise SchemaError(
             f"{name!r} is not a name from schema/graph.toml; only schema names go into Cypher text"
         )
@@ -150,17 +158,25 @@ def runnable(name: str, dialect: str, params: Mapping[str, object]) -> str:
 
 def render(name: str, dialect: str, **fills: str) -> str:
     """Fill the template ``cypher/<name>`` (dialect variant) with schema names and clauses."""
+    return _render(name, dialect, tuple(sorted((k, v, isinstance(v, Clause)) for k, v in fills.items())))
+
+
+@lru_cache(maxsize=4096)
+def _render(name: str, dialect: str, fills: tuple[tuple[str, str, bool], ...]) -> str:
+    """:func:`render`, cached (a load renders the same few dozen statements for every issue);
+    whether a value is a generated :class:`Clause` is part of the key."""
     used, body = statement(name, dialect)
     wanted = placeholders(body)
-    if wanted != set(fills):
-        raise SchemaError(f"cypher/{used}.cypher takes {sorted(wanted)}, not {sorted(fills)}")
-    for slot, value in fills.items():
-        if isinstance(value, Clause):
+    if wanted != {slot for slot, _, _ in fills}:
+        raise SchemaError(f"cypher/{used}.cypher takes {sorted(wanted)}, not {sorted(s for s, _, _ in fills)}")
+    for slot, value, generated in fills:
+        if generated:
             continue
         if slot not in _IDENT_SLOTS:
             raise SchemaError(f"cypher/{used}.cypher: slot {{{slot}}} needs a generated clause, not a name")
         ident(value)
-    return PLACEHOLDER.sub(lambda m: fills[m.group(1)], body)
+    values = {slot: value for slot, value, _ in fills}
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], body)
 
 
 # -- clause builders: every name passes through ident() ------------------------------------------
@@ -202,6 +218,31 @@ def set_from_exprs(var: str, exprs: Mapping[str, Clause]) -> Clause:
     if var not in ("n", "r"):
         raise SchemaError(f"set_from_exprs: variable {var!r} is not n or r")
     return Clause(", ".join(f"{var}.{_quoted(p)} = {_clause(e)}" for p, e in exprs.items()))
+
+
+def map_from_exprs(exprs: Mapping[str, Clause]) -> Clause:
+    """`` `a`: <expr>, … `` (the inside of a CREATE pattern's map) with expressions built by
+    :mod:`kg.store.columnar`."""
+    return Clause(", ".join(f"{_quoted(p)}: {_clause(e)}" for p, e in exprs.items()))
+
+
+def map_from_row_cast(props: Sequence[tuple[str, str]]) -> Clause:
+    """`` `a`: CAST(row.`a` AS STRING), … `` (the inside of a CREATE pattern's map; LadybugDB:
+    rows whose columns may be all null)."""
+    return Clause(", ".join(f"{_quoted(p)}: CAST(row.{_quoted(p)} AS {ident(t)})" for p, t in props))
+
+
+def support_after_load(var: str, *, append: bool = False) -> Clause:
+    """The support list of ``var`` with the issue bound as ``issue`` added, as a sorted set
+    (the order :func:`kg.store.rows.merge_node` gives; LadybugDB compares strings by code point,
+    like Python). ``append``: the caller knows the issue is not in the list and sorts after all
+    of it, so it is appended (half the cost of filtering and sorting a long list)."""
+    if var != "n":
+        raise SchemaError(f"support_after_load: variable {var!r} is not n")
+    support = _quoted(support_property())
+    if append:
+        return Clause(f"list_append({var}.{support}, issue)")
+    return Clause(f"list_sort(list_append(list_filter({var}.{support}, x -> x <> issue), issue))")
 
 
 def join_exprs(exprs: Iterable[Clause]) -> Clause:

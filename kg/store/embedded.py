@@ -1,33 +1,37 @@
 """The embedded store: LadybugDB in a directory (default ``$KG_STORE`` or ``./kg-data``),
 database file ``<dir>/graph.lbug``, no server.
 
-How a load writes (measured with LadybugDB 0.22 on 2 cores, one issue of 5k nodes + 10k
-edges, median of 3; the numbers are in the report of the "Graph stores" issue):
+How a load writes (LadybugDB 0.22, measured on 2 shared cores; the figures are in the report
+of issue 9):
 
-- Everything runs in one ``BEGIN TRANSACTION … COMMIT`` on the store's connection. COPY
-  FROM works inside an explicit transaction, and any error inside one rolls all of it back,
-  so a failed load leaves the store as it was.
+- Everything runs in one ``BEGIN TRANSACTION … COMMIT`` on the store's connection, and any
+  error inside it rolls all of it back, so a failed load leaves the store as it was.
+- What the issue wrote before, and which of its relationships exist already, come from two
+  bookkeeping tables kept in the same transaction (:mod:`kg.store.embedded_write`): a ledger
+  row per issue and an index of relationship identities. A new issue costs key lookups only;
+  no statement of its load scans a table (LadybugDB has no secondary index, so a scan grows
+  with the store; tests/test_store_embedded.py checks the plans). Replacing an issue updates
+  the support of exactly the nodes it wrote and clears only the relationship types it used.
+- New rows are created with ``UNWIND range(1, $row_count) AS i … CREATE`` over *columnar*
+  parameters (:mod:`kg.store.columnar`), every property inside the CREATE pattern (a SET
+  after CREATE costs as much again). A relationship binds each endpoint key with its own
+  ``WITH`` before its ``MATCH``: both are then primary-key lookups (one WITH for both keys is
+  planned as two table scans and a hash join). Existing nodes get only the columns that
+  changed, their support list computed in place (``list_append`` of the issue) rather than
+  passed whole; an unchanged node is not written. Relationships another issue asserted with
+  the same identity are MERGEd (``$rows`` maps, rare).
+- Statements are prepared once and reused (:mod:`kg.store.prepared`): LadybugDB's own cache
+  computes a type signature of every parameter in Python on every call.
 - With ``copy_min_rows`` set (off by default, see :data:`COPY_MIN_ROWS`; 1000 is the measured
   break-even), new rows of a label or relationship group at least that large go through
-  ``COPY <table> FROM (UNWIND range(1, $row_count) AS i RETURN $v_a[i], …)``: COPY from a
-  subquery over *columnar* parameters (see :mod:`kg.store.columnar`) — no temporary files,
-  every string round-trips byte for byte (NUL included, which CSV cannot carry). The whole
-  load reaches about 0.45-0.5x a raw COPY of the same rows from CSV files (17k rows/s);
-  ``UNWIND $rows … MERGE`` with maps reaches 0.14x, because LadybugDB converts map
-  parameters at about 0.1 ms a row.
-- Smaller groups are created with ``UNWIND … CREATE``: each COPY costs 20-40 ms (mostly at
-  COMMIT) however few its rows, so below ~1000 rows CREATE is faster. Nodes use columnar
-  parameters; relationships use ``$rows`` maps (a relationship pattern over columnar
-  parameters is quadratic in LadybugDB).
-- Existing nodes are updated with ``UNWIND range(1, $row_count) AS i WITH i, $keys[i] AS k
-  MATCH (n:L {key: k}) SET …`` (binding the key with WITH keeps the primary-key lookup; a
-  ``$keys[i]`` inside the pattern is 6x slower); existing edges are MERGEd with two separate
-  MATCH clauses.
+  ``COPY <table> FROM (UNWIND range(1, $row_count) AS i RETURN $v_a[i], …)`` instead: no
+  temporary files, every string round-trips byte for byte (NUL included, which CSV cannot
+  carry). Each COPY costs 20-40 ms (mostly at COMMIT) however few its rows.
 - Traps avoided: COPY of a key already in the table errors (the store reads which keys exist
-  first, in the transaction, and deduplicates); running a COPY statement a second time
-  through the connection's cache of prepared statements crashes the process (each COPY is
-  prepared afresh); a parameter column that is null in every row has no type (typed
-  ``CAST(NULL AS T)`` literals, ``CAST`` in map-based SETs).
+  first, in the transaction); running a COPY statement a second time through a cache of
+  prepared statements crashes the process (each COPY is prepared afresh); a parameter column
+  that is null in every row has no type (typed ``CAST(NULL AS T)`` literals, ``CAST`` in
+  map-based SETs); ``WITH a`` followed by a DELETE fails to bind.
 
 A second read-write process gets :class:`StoreLockedError`; ``read_only=True`` opens the
 store next to a writer for queries. Statements never contain unbounded variable-length paths.
@@ -40,7 +44,6 @@ import os
 import re
 import shutil
 import sys
-import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -59,10 +62,11 @@ from .cypher import (
     statement,
     support_property,
 )
-from .embedded_write import Writer
+from .embedded_write import BOOKKEEPING_TABLES, Writer
+from .prepared import PreparedCache
 from .rows import Prepared, empty_report, prepare
 
-__all__ = ["COPY_MIN_ROWS", "DB_FILE", "DEFAULT_DIR", "EmbeddedStore"]
+__all__ = ["CHECKPOINT_THRESHOLD", "COPY_MIN_ROWS", "DB_FILE", "DEFAULT_DIR", "EmbeddedStore"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,12 @@ half-written issue; tests/test_reliability_faults.py, docs/reliability.md). Real
 reach a COPY-sized group (the largest in the corpus has 119 rows), so the default costs them
 nothing; pass ``copy_min_rows=1000`` (where COPY starts to beat CREATE) for a one-off bulk load
 you can redo from the source files if it is interrupted."""
+CHECKPOINT_THRESHOLD = 64 << 20
+"""Write-ahead log size (bytes) at which a COMMIT checkpoints: 4x LadybugDB's 16 MB. A
+checkpoint rewrites every table a load touched, so its cost grows with the store (2-4 s at 300
+issues on this machine), and loading 500 generated issues took 10 checkpoints, half the load
+time. At 64 MB it takes 2: 0.7x the load time, for about 100 MB more memory (changes wait in
+memory until their checkpoint) and a longer log to replay after a crash."""
 _LOCK = re.compile(r"Lock is held by PID (\d+)")
 
 
@@ -93,6 +103,7 @@ class EmbeddedStore(Store):
         max_db_size: int = 1 << 40,
         buffer_pool_size: int = 0,
         copy_min_rows: int = COPY_MIN_ROWS,
+        checkpoint_threshold: int = CHECKPOINT_THRESHOLD,
     ) -> None:
         import ladybug
 
@@ -116,9 +127,11 @@ class EmbeddedStore(Store):
                 read_only=read_only,
                 max_db_size=max_db_size,
                 buffer_pool_size=buffer_pool_size,
+                checkpoint_threshold=checkpoint_threshold,
                 throw_on_wal_replay_failure=strict,
             )
             self._conn = ladybug.Connection(self._db)
+            self._statements = PreparedCache(self._conn)
 
         try:
             connect(not recover)
@@ -140,6 +153,7 @@ class EmbeddedStore(Store):
         self._node_cols: dict[str, list[tuple[str, str]]] = {}
         self._rel_cols: dict[str, list[tuple[str, str]]] = {}
         self._schema_ready = False
+        self._ledger = False  # the bookkeeping tables exist (kg.store.embedded_write)
 
     def describe(self) -> str:
         return f"embedded store {self.path}"
@@ -178,15 +192,7 @@ class EmbeddedStore(Store):
         if self._closed:
             raise StoreError(f"{self.describe()} is closed; open it again")
         try:
-            if text.startswith("COPY "):
-                # LadybugDB caches the statements execute() prepares, and running a cached COPY a
-                # second time crashes the process: every COPY gets its own prepared statement.
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    prepared = self._conn.prepare(text, dict(params or {}))
-                result = self._conn.execute(prepared, dict(params or {}))
-            else:
-                result = self._conn.execute(text, dict(params or {}))
+            result = self._statements.execute(text, dict(params or {}))
         except RuntimeError as exc:
             raise StoreError(f"{self.describe()}: {what} failed: {str(exc).splitlines()[0]}") from exc
         return result[-1] if isinstance(result, list) else result
@@ -262,6 +268,22 @@ class EmbeddedStore(Store):
                             what=f"adding {a} → {b} to {rel.type}",
                         )
             self._rel_cols[rel.type] = self._sync_columns(rel.type, list(rel.properties), exists)
+        missing = [t for t in BOOKKEEPING_TABLES if t not in tables]
+        self._ledger = not missing or not self.read_only
+        if missing and not self.read_only:
+            if len(missing) < len(BOOKKEEPING_TABLES):
+                raise StoreError(
+                    f"{self.describe()} lacks its bookkeeping table(s) {', '.join(missing)}; "
+                    f"rebuild the store (delete {self.path} and load again)"
+                )
+            # created, and filled for a store written before they existed, in one transaction:
+            # a failure or a kill leaves neither table, and the next open does it again
+            with self._transaction("create the load ledger and the relationship index"):
+                for ddl in BOOKKEEPING_TABLES.values():
+                    self._execute(statement(ddl, "lbug")[1], what="creating the store's bookkeeping tables")
+                found = self._writer().rebuild() if any(t in tables for t in model.labels) else 0
+            if found:
+                log.info("%s: rebuilt the load ledger and relationship index of %d issues", self.describe(), found)
         self._schema_ready = True
 
     def _sync_columns(self, table: str, wanted: list[tuple[str, str]], exists: bool) -> list[tuple[str, str]]:
@@ -295,7 +317,6 @@ class EmbeddedStore(Store):
             self._execute,
             self._rows,
             self._scalar,
-            self._select_nodes,
             self._step,
             self._node_cols,
             self._rel_cols,
@@ -359,6 +380,9 @@ class EmbeddedStore(Store):
         self._ready()
         if not any(self._node_cols.values()):
             return []
+        if self._ledger:
+            return [r[0] for r in self._rows(statement("store/ledger_issues", "lbug")[1])]
+        # a store written before the ledger existed, opened read-only
         return [r[0] for r in self._rows(render("store/issues", "lbug", support=support_property()))]
 
     def dump(self) -> tuple[tuple[Node, ...], tuple[Edge, ...]]:
@@ -412,6 +436,7 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         if not self._closed:
             self._closed = True
+            self._statements.clear()
             self._conn.close()
             self._db.close()
 

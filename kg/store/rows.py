@@ -19,10 +19,10 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..graphmodel import GraphModel, NodeType, graph_model
-from ..types import GraphBatch, LoadReport
+from ..types import Edge, GraphBatch, LoadReport
 from .cypher import support_property
 
-__all__ = ["EdgeGroup", "Prepared", "empty_report", "merge_node", "prepare", "union"]
+__all__ = ["EdgeGroup", "Prepared", "empty_report", "merge_node", "merge_props", "prepare", "union"]
 
 
 @dataclass(slots=True)
@@ -131,12 +131,16 @@ def prepare(batch: GraphBatch, model: GraphModel | None = None) -> Prepared:
             raise _fail(issue, f"a {node.label} node has an empty or non-string key {node.key!r}")
         props: dict[str, Any] = {}
         for name, value in node.props.items():
-            if name not in types:
+            ptype = types.get(name)
+            if ptype is None:
                 hint = " (the store maintains it)" if name == support else ""
                 raise _fail(issue, f"{node.label} {node.key!r} has property {name!r} not in the schema{hint}")
-            props[name] = _check_value(value, types[name])
+            if value is None or (type(value) is str and ptype == "STRING"):  # the common case, inline
+                props[name] = value
+                continue
+            props[name] = _check_value(value, ptype)
             if props[name] is _BAD:
-                raise _fail(issue, f"{node.label} {node.key!r}.{name} = {value!r:.60} is not a {types[name]}")
+                raise _fail(issue, f"{node.label} {node.key!r}.{name} = {value!r:.60} is not a {ptype}")
         if props.get(spec.key) not in (None, node.key):
             raise _fail(issue, f"{node.label} {node.key!r} has {spec.key} = {props[spec.key]!r}, not its key")
         props[spec.key] = node.key
@@ -144,26 +148,29 @@ def prepare(batch: GraphBatch, model: GraphModel | None = None) -> Prepared:
         by_key[node.key] = _combine(spec, by_key[node.key], props) if node.key in by_key else props
     groups: dict[tuple[str, str, str], dict[tuple[str, str, str], dict[str, Any]]] = {}
     for edge in batch.edges:
-        where = f"{edge.type} {edge.src_key!r} → {edge.dst_key!r}"
         if edge.type not in rel_specs:
             raise _fail(issue, f"relationship type {edge.type!r} is not in schema/graph.toml")
         rel, types = rel_specs[edge.type]
         if not rel.allows(edge.src_label, edge.dst_label):
-            raise _fail(issue, f"{where}: {edge.type} does not allow {edge.src_label} → {edge.dst_label}")
+            raise _fail(issue, f"{_where(edge)}: {edge.type} does not allow {edge.src_label} → {edge.dst_label}")
         for label, key in ((edge.src_label, edge.src_key), (edge.dst_label, edge.dst_key)):
             if key not in nodes.get(label, {}):
-                raise _fail(issue, f"{where}: endpoint {label} {key!r} is not a node of the batch")
+                raise _fail(issue, f"{_where(edge)}: endpoint {label} {key!r} is not a node of the batch")
         row: dict[str, Any] = {}
         for name, value in edge.props.items():
-            if name not in types:
-                raise _fail(issue, f"{where} has property {name!r} not in the schema")
-            row[name] = _check_value(value, types[name])
+            ptype = types.get(name)
+            if ptype is None:
+                raise _fail(issue, f"{_where(edge)} has property {name!r} not in the schema")
+            if value is None or (type(value) is str and ptype == "STRING"):  # the common case, inline
+                row[name] = value
+                continue
+            row[name] = _check_value(value, ptype)
             if row[name] is _BAD:
-                raise _fail(issue, f"{where}.{name} = {value!r:.60} is not a {types[name]}")
+                raise _fail(issue, f"{_where(edge)}.{name} = {value!r:.60} is not a {ptype}")
         if not isinstance(row.get("id"), str) or not row["id"]:
-            raise _fail(issue, f"{where} has no id (a deterministic assertion key)")
+            raise _fail(issue, f"{_where(edge)} has no id (a deterministic assertion key)")
         if row.get("issue_id") != issue:
-            raise _fail(issue, f"{where} has issue_id {row.get('issue_id')!r}, not {issue!r}")
+            raise _fail(issue, f"{_where(edge)} has issue_id {row.get('issue_id')!r}, not {issue!r}")
         row.update(src=edge.src_key, dst=edge.dst_key)
         groups.setdefault((edge.type, edge.src_label, edge.dst_label), {})[
             (edge.src_key, edge.dst_key, row["id"])
@@ -172,22 +179,34 @@ def prepare(batch: GraphBatch, model: GraphModel | None = None) -> Prepared:
     return Prepared(issue, nodes, edges, dict(Counter(r.kind for r in batch.rejected)))
 
 
+def _where(edge: Edge) -> str:
+    return f"{edge.type} {edge.src_key!r} → {edge.dst_key!r}"
+
+
 def merge_node(
     spec: NodeType, stored: Mapping[str, Any] | None, incoming: Mapping[str, Any], issue_id: str
 ) -> dict[str, Any]:
     """The full property map to write for one node (every schema property, plus support)."""
     support = support_property()
     others = [i for i in (stored or {}).get(support) or [] if i != issue_id]
-    fresh = not others
+    out = merge_props(spec, stored, incoming, shared=bool(others))
+    out[support] = sorted({*others, issue_id})
+    return out
+
+
+def merge_props(
+    spec: NodeType, stored: Mapping[str, Any] | None, incoming: Mapping[str, Any], *, shared: bool
+) -> dict[str, Any]:
+    """The schema properties to write for one node (not its support): the batch's as they
+    are when no other issue supports the node, else merged with the stored ones."""
     out: dict[str, Any] = {}
     for name, ptype in spec.properties:
         new = incoming.get(name)
         old = None if stored is None else stored.get(name)
-        if fresh:
+        if not shared:
             out[name] = new
         elif ptype == "STRING[]":
             out[name] = union(old, new)
         else:
             out[name] = new if new is not None else old
-    out[support] = sorted({*others, issue_id})
     return out
