@@ -50,14 +50,18 @@ def render_load_run(run: LoadRun, store: Store) -> str:
     """One line per loaded issue, its warnings and rejections, then the totals and failures."""
     lines: list[str] = []
     nodes: Counter[str] = Counter()
+    created: Counter[str] = Counter()
     edges: Counter[str] = Counter()
     rejected: Counter[str] = Counter()
     for report in run.reports:
         nodes.update(report.nodes)
+        created.update(report.created_nodes)
         edges.update(report.edges)
         rejected.update(report.rejected)
+        new = sum(report.created_nodes.values())
         lines.append(
-            f"{report.issue_id}: {sum(report.nodes.values())} nodes, {sum(report.edges.values())} relationships"
+            f"{report.issue_id}: {sum(report.nodes.values())} nodes ({new} new), "
+            f"{sum(report.edges.values())} relationships"
             + (f"; replaced {report.replaced_edges} earlier relationships" if report.replaced_edges else "")
             + (f", removed {report.removed_nodes} orphaned nodes" if report.removed_nodes else "")
             + (f"; rejected {sum(report.rejected.values())}" if report.rejected else "")
@@ -66,9 +70,11 @@ def render_load_run(run: LoadRun, store: Store) -> str:
             lines.append(f"  warning: {warning}")
     lines.append(f"into {store.describe()}: {len(run.reports)} issue(s) loaded, {len(run.failures)} failed")
     lines.append(f"  nodes in the batches: {_nonzero(dict(nodes))}")
+    lines.append(f"  of which new to the store: {_nonzero(dict(created))}; the others were updated or unchanged")
     lines.append(f"  relationships in the batches: {_nonzero(dict(edges))}")
     if rejected:
-        lines.append(f"  rejected (reason: count): {_nonzero(dict(rejected))}")
+        lines.append("  rejected (kept out of the graph):")
+        lines += [f"    {count:5d}  {reason}" for reason, count in rejected.most_common()]
     for failure in run.failures:
         lines.append(f"  failed: {failure.message}")
     return "\n".join(lines)
@@ -78,7 +84,7 @@ def _run_json(run: LoadRun, store: Store) -> dict[str, Any]:
     return {
         "store": store.describe(),
         "loaded": [
-            {"issue_id": r.issue_id, "nodes": r.nodes, "relationships": r.edges,
+            {"issue_id": r.issue_id, "nodes": r.nodes, "created_nodes": r.created_nodes, "relationships": r.edges,
              "replaced_relationships": r.replaced_edges, "removed_nodes": r.removed_nodes,
              "rejected": r.rejected, "warnings": list(run.warnings.get(r.issue_id, ()))}
             for r in run.reports

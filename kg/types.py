@@ -174,7 +174,14 @@ class GraphBatch:
 
 @dataclass(frozen=True, slots=True)
 class LoadReport:
-    """What a load did, per label and relationship type."""
+    """What a load did, per label and relationship type.
+
+    ``nodes``/``edges``: what the issue's batch holds (written or kept); ``created_nodes``:
+    how many of those nodes were not in the store before (the rest were there already and
+    were updated or left as they were); ``replaced_edges``: the issue's relationships from its
+    previous load, deleted first; ``removed_nodes``: nodes left with no supporting issue;
+    ``rejected``: items the builder or validator kept out, counted by ``kind: reason``.
+    """
 
     issue_id: str
     nodes: dict[str, int]
@@ -182,6 +189,7 @@ class LoadReport:
     replaced_edges: int = 0
     removed_nodes: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
+    created_nodes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,7 @@ def test_load_reports_and_stats(store: Store) -> None:
     assert report.issue_id == "A"
     assert report.nodes["Policy"] == 1 and report.nodes["Drug"] == 0
     assert report.edges["MENTIONS"] == 3 and report.replaced_edges == 0 and report.removed_nodes == 0
-    assert report.rejected == {"mention": 1}
+    assert report.rejected == {"mention: empty norm": 1}
     assert store.stats() == expected_stats(issue_a())
     assert store.issues() == ["A"]
     assert store.node("Region", "R1") == {"key": "R1", "name": "R1", "level": "province", "issues": ["A"]}
@@ -81,6 +81,21 @@ def test_double_load_changes_nothing(store: Store) -> None:
     assert store.stats() == stats
     assert again.replaced_edges == len(issue_b().edges)
     assert again.removed_nodes == 0
+
+
+def test_reports_count_the_nodes_new_to_the_store(store: Store) -> None:
+    def keys(batch: GraphBatch) -> set[tuple[str, str]]:
+        return {(n.label, n.key) for n in batch.nodes}
+
+    first = store.load(issue_a())
+    assert first.created_nodes == first.nodes  # an empty store: every node is new
+    second = store.load(issue_b())
+    new_in_b = keys(issue_b()) - keys(issue_a())
+    assert 0 < sum(second.created_nodes.values()) == len(new_in_b) < sum(second.nodes.values())
+    assert second.created_nodes["Policy"] == 0  # P1 was there already
+    assert sum(store.load(issue_b()).created_nodes.values()) == 0  # a reload creates nothing
+    reload = store.load(issue_a_v2())  # R2 is new; R1 goes
+    assert reload.created_nodes["Region"] == len({k for lb, k in keys(issue_a_v2()) - keys(issue_a()) if lb == "Region"})
 
 
 def test_reload_replaces_only_that_issues_assertions(store: Store) -> None:

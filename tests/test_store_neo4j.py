@@ -253,6 +253,26 @@ def test_load_is_one_write_transaction_in_the_documented_order() -> None:
     )
 
 
+def test_the_report_counts_only_nodes_that_were_not_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    store, driver = fake_store()
+    assert store.load(issue_a()).created_nodes == store.load(issue_a()).nodes  # the fake: all new
+    support = support_property()
+    plain = driver.answer
+
+    def answer(text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if text == render("store/unsupport", "neo4j", label="Region", key="key", support=support):
+            return [{"key": "R1"}]  # R1 was this issue's own node: emptied by the reload, not new
+        rows = plain(text, params)
+        if "MERGE (n:Policy" in text:  # P1 is supported by another issue already
+            rows = [{**r, support: ["B"]} for r in rows]
+        return rows
+
+    monkeypatch.setattr(driver, "answer", answer)
+    report = store.load(issue_a())
+    assert report.created_nodes["Policy"] == 0 and report.created_nodes["Region"] == 0
+    assert report.created_nodes["Agency"] == report.nodes["Agency"]
+
+
 def test_node_rows_carry_every_property_and_the_support_list() -> None:
     store, driver = fake_store()
     store.load(issue_a())

@@ -327,8 +327,9 @@ class EmbeddedStore(Store):
         prepared = prepare(batch)
         self._ready()
         with self._transaction(f"load issue {batch.issue_id}"):
-            replaced, removed = self._writer().apply(prepared)
-        return prepared.report(sum(replaced.values()), sum(removed.values()))
+            writer = self._writer()
+            replaced, removed = writer.apply(prepared)
+        return prepared.report(sum(replaced.values()), sum(removed.values()), writer.created)
 
     def retract(self, issue_id: str) -> LoadReport:
         self._ready()

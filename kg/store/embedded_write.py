@@ -88,6 +88,7 @@ class Writer:
         # keys of the nodes this load created: they had no edges before it, so an edge touching
         # one cannot exist yet and needs no lookup
         self._fresh: dict[str, set[str]] = {}
+        self.created: Counter[str] = Counter()  # nodes per label this load created
 
     def apply(self, p: Prepared) -> tuple[Counter[str], Counter[str]]:
         """(edges deleted per type, nodes deleted per label)."""
@@ -281,6 +282,7 @@ class Writer:
                 existing[group].append(row)
                 changed[group].update(diff)
         self._fresh.setdefault(label, set()).update(r[spec.key] for r in fresh)
+        self.created[label] += len(fresh)
         if len(fresh) >= self.copy_min_rows:
             exprs, params = encode(fresh, cols)
             text = render("store/copy_nodes", "lbug", label=label, columns=join_exprs(exprs[n] for n, _ in cols))

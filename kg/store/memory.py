@@ -54,8 +54,10 @@ class MemoryStore(Store):
         prepared = prepare(batch)
         if not self._keep:
             self._graph = nx.MultiDiGraph()
+        g = self._live()
+        created = Counter(label for label, keys in prepared.nodes.items() for k in keys if (label, k) not in g)
         replaced, removed = self._transaction(prepared)
-        return prepared.report(sum(replaced.values()), sum(removed.values()))
+        return prepared.report(sum(replaced.values()), sum(removed.values()), created)
 
     def retract(self, issue_id: str) -> LoadReport:
         replaced, removed = self._transaction(Prepared(issue_id, {}, [], {}))

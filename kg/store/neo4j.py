@@ -233,17 +233,21 @@ class Neo4jStore(Store):
     def load(self, batch: GraphBatch) -> LoadReport:
         prepared = prepare(batch)
         self.ensure_schema()
+        created: Counter[str] = Counter()
         with self._errors(f"loading issue {batch.issue_id}"):
-            replaced, removed = self._write(lambda tx: self._apply(tx, prepared))
-        return prepared.report(sum(replaced.values()), sum(removed.values()))
+            replaced, removed = self._write(lambda tx: self._apply(tx, prepared, created))
+        return prepared.report(sum(replaced.values()), sum(removed.values()), created)
 
     def retract(self, issue_id: str) -> LoadReport:
         self.ensure_schema()
         with self._errors(f"retracting issue {issue_id}"):
-            replaced, removed = self._write(lambda tx: self._apply(tx, Prepared(issue_id, {}, [], {})))
+            replaced, removed = self._write(lambda tx: self._apply(tx, Prepared(issue_id, {}, [], {}), Counter()))
         return empty_report(issue_id, replaced, removed)
 
-    def _apply(self, tx: Any, p: Prepared) -> tuple[Counter[str], Counter[str]]:
+    def _apply(self, tx: Any, p: Prepared, created: Counter[str]) -> tuple[Counter[str], Counter[str]]:
+        """Replace one issue in ``tx``; counts the nodes it creates into ``created`` (cleared first:
+        the driver may retry the whole transaction function)."""
+        created.clear()
         model, support, issue, size = graph_model(), support_property(), p.issue_id, self.batch_size
         replaced = Counter(
             {
@@ -284,8 +288,11 @@ class Neo4jStore(Store):
                 key=spec.key,
                 set_clause=set_from_row("n", [n for n in names if n != spec.key]),
             )
+            had = set(touched[label])
             for chunk in _chunks(list(incoming), size):
                 stored = {r[spec.key]: r for r in self._records(tx, claim, {"keys": list(chunk)})}
+                # claim_nodes MERGEs: a node that comes back unsupported and was not this issue's is new
+                created[label] += sum(1 for k in chunk if not stored[k].get(support) and k not in had)
                 rows = [{**merge_node(spec, stored.get(k), incoming[k], issue), spec.key: k} for k in chunk]
                 tx.run(update, {"rows": rows}).consume()
         self._step("nodes-written")

@@ -44,14 +44,19 @@ class Prepared:
     edges: list[EdgeGroup]
     rejected: dict[str, int]
 
-    def report(self, replaced_edges: int = 0, removed_nodes: int = 0) -> LoadReport:
+    def report(
+        self, replaced_edges: int = 0, removed_nodes: int = 0, created: Mapping[str, int] | None = None
+    ) -> LoadReport:
+        """The load report; ``created``: nodes per label that were not in the store before."""
         model = graph_model()
         node_counts = {label: len(self.nodes.get(label, {})) for label in model.labels}
         edge_counts = dict.fromkeys(model.rel_types, 0)
         for group in self.edges:
             edge_counts[group.type] += len(group.rows)
+        created_counts = {label: int((created or {}).get(label, 0)) for label in model.labels}
         return LoadReport(
-            self.issue_id, node_counts, edge_counts, replaced_edges, removed_nodes, dict(self.rejected)
+            self.issue_id, node_counts, edge_counts, replaced_edges, removed_nodes, dict(self.rejected),
+            created_counts,
         )
 
 
@@ -176,7 +181,7 @@ def prepare(batch: GraphBatch, model: GraphModel | None = None) -> Prepared:
             (edge.src_key, edge.dst_key, row["id"])
         ] = row
     edges = [EdgeGroup(t, s, d, list(rows.values())) for (t, s, d), rows in groups.items()]
-    return Prepared(issue, nodes, edges, dict(Counter(r.kind for r in batch.rejected)))
+    return Prepared(issue, nodes, edges, dict(Counter(f"{r.kind}: {r.reason}" for r in batch.rejected)))
 
 
 def _where(edge: Edge) -> str:
