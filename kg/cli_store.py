@@ -259,6 +259,7 @@ def _demo_report(store: Store, out: Path) -> None:
     click.echo()
     click.echo(f"lineage of {top['policy']} ({top['issues']} issues): {report.summary}")
     for item in report.items:
-        click.echo(f"  {item.date:<10} {item.article_id:<18} {item.headline}")
+        quote = item.evidence if len(item.evidence) <= 24 else item.evidence[:23] + "…"
+        click.echo(f"  {item.date:<10} {item.article_id:<18} {item.headline}" + (f"  「{quote}」" if quote else ""))
     for path in write_report(report, out):
         click.echo(f"wrote {path}")
