@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +51,16 @@ def sample_issues() -> list:
 
     manifest = read_manifest(SAMPLES / "manifest.csv")
     return [parse_path(SAMPLES / name, issue_date=date) for name, date in sorted(manifest.items())]
+
+
+def assert_floors(report: Any, floors: tuple[float, float, float, float], min_gold: int) -> None:
+    """An eval report is at or above its floors: (entity micro F1, each entity type's F1 — types
+    with fewer than ``min_gold`` gold mentions only count in the micro —, relation micro F1,
+    ISSUED F1)."""
+    micro_floor, type_floor, rel_floor, issued_floor = floors
+    assert report.micro(report.strict).f1 >= micro_floor
+    for etype, score in report.strict.items():
+        if score.tp + score.fn >= min_gold:
+            assert score.f1 >= type_floor, f"{etype}: F1 {score.f1:.3f} < {type_floor}"
+    assert report.micro(report.relations).f1 >= rel_floor
+    assert report.relations["ISSUED"].f1 >= issued_floor

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, requires_corpus
+from conftest import CORPUS, assert_floors, requires_corpus
 
 from kg.evaluate import EvalReport, evaluate, load_gold, predict_corpus
 
@@ -38,14 +38,7 @@ def _report(split: str) -> EvalReport:
 @pytest.mark.corpus
 @pytest.mark.parametrize("split", sorted(FLOORS))
 def test_extraction_quality_floor(split: str) -> None:
-    micro_floor, type_floor, rel_floor, issued_floor = FLOORS[split]
-    report = _report(split)
-    assert report.micro(report.strict).f1 >= micro_floor
-    for etype, score in report.strict.items():
-        if score.tp + score.fn >= MIN_GOLD:
-            assert score.f1 >= type_floor, f"{etype}: F1 {score.f1:.3f} < {type_floor}"
-    assert report.micro(report.relations).f1 >= rel_floor
-    assert report.relations["ISSUED"].f1 >= issued_floor
+    assert_floors(_report(split), FLOORS[split], MIN_GOLD)
 
 
 @requires_corpus
