@@ -34,7 +34,7 @@ from .base import ArticleContext, register
 from .numerals import cn_to_int
 from .policy import scan_titles
 from .region import RegionGazetteer
-from .scan import occurrences
+from .scan import uses
 
 __all__ = ["AgencyExtractor", "AgencyGazetteer"]
 
@@ -244,11 +244,7 @@ class AgencyExtractor:
         """``宁波市委``, ``浙江省委``, bare ``市委`` (resolved like 市医保局), ``XX市党委``."""
         hits: list[_Hit] = []
         for suffix in self.gaz.party_suffixes:
-            pos = 0
-            for s in occurrences(text, suffix):
-                if s < pos:
-                    continue  # non-overlapping, as a regex scan finds them
-                e = pos = s + len(suffix)
+            for s, e in uses(text, suffix):
                 if text.startswith(self.gaz.party_not_followed_by, e):
                     continue
                 found = self._region_before(text, s)

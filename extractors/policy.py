@@ -25,7 +25,7 @@ from kg.types import Article, Extraction, Mention
 
 from .base import ArticleContext, register
 from .numerals import cn_to_int, int_to_cn
-from .scan import Scan, occurrences
+from .scan import Scan, uses
 
 __all__ = ["PolicyExtractor", "PolicyPatterns", "classify_title", "scan_titles"]
 
@@ -329,11 +329,7 @@ class PolicyExtractor:
         for alias, norm in list(aliases.items()):
             if len(alias) < 3:
                 continue
-            pos = 0
-            for s in occurrences(text, alias):
-                if s < pos:
-                    continue  # non-overlapping uses, as a regex scan finds them
-                e = pos = s + len(alias)
+            for s, e in uses(text, alias):
                 if all(e <= a or s >= b for a, b in taken):
                     out.append(_Found(s, e, alias, norm, "programme", "alias-use"))
                     taken.append((s, e))

@@ -34,7 +34,7 @@ from typing import Any
 
 from kg.gazetteer import Matcher
 
-__all__ = ["Scan", "finditer_at", "finditer_in", "needed_literals", "occurrences", "windows"]
+__all__ = ["Scan", "finditer_at", "finditer_in", "needed_literals", "occurrences", "uses", "windows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +110,15 @@ def windows(spans: Iterable[tuple[int, int]], before: int, after: int, length: i
         else:
             out.append((lo, hi))
     return out
+
+
+def uses(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """The non-overlapping ``(start, end)`` spans of ``word``, as ``re.finditer(re.escape(word))``
+    finds them, without a regular expression."""
+    i = text.find(word)
+    while i >= 0:
+        yield i, i + len(word)
+        i = text.find(word, i + (len(word) or 1))
 
 
 def occurrences(text: str, word: str) -> Iterator[int]:

@@ -21,7 +21,7 @@ from kg.extractors.drug import DrugLexicon
 from kg.extractors.figures import FigurePatterns
 from kg.extractors.policy import PolicyPatterns
 from kg.extractors.region import RegionGazetteer
-from kg.extractors.scan import Scan, finditer_at, needed_literals, windows
+from kg.extractors.scan import Scan, finditer_at, needed_literals, uses, windows
 
 from kg.gazetteer import Matcher, leftmost_longest
 from kg.parser import parse_path
@@ -163,6 +163,12 @@ def test_figures_tried_at_their_starts_match_the_plain_scan(text: str) -> None:
 
 
 # -- the pieces -------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(text=st.text(st.sampled_from("市委省委党委X"), max_size=30), word=st.sampled_from(["市委", "委委", "X", "", "委"]))
+def test_uses_are_the_regex_matches_of_the_word(text: str, word: str) -> None:
+    assert list(uses(text, word)) == [m.span() for m in re.finditer(re.escape(word), text)]
 
 
 @pytest.mark.parametrize(
